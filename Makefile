@@ -1,0 +1,58 @@
+# cblog: `make run` serves the site locally, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+PYTEST := $(BIN)/pytest
+# Debian packages: build headers for mysqlclient; the rest serve the tests.
+RUN_DEB := python3-venv pkg-config default-libmysqlclient-dev build-essential
+TEST_DEB := $(RUN_DEB) chromium shellcheck systemd haproxy mariadb-client zip
+MARIADB_ENV := DB_HOST=127.0.0.1 DB_PORT=3306 DB_USER=root DB_PASSWORD= DB_NAME=cblog
+
+.PHONY: run test test-sqlite test-mariadb test-s3 lint format demo lambda-zip release stack stack-down bench clean
+
+$(VENV)/.run-deps: requirements.txt
+	scripts/apt-install $(RUN_DEB)
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: $(VENV)/.run-deps requirements-dev.txt
+	scripts/apt-install $(TEST_DEB)
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.run-deps
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PYTHON) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PYTHON) manage.py runserver 127.0.0.1:8000
+
+# The whole suite on SQLite with local media, then the app suites again on MariaDB and on S3.
+test: $(VENV)/.dev-deps
+	scripts/start-mariadb
+	$(MAKE) --no-print-directory lint test-sqlite test-mariadb test-s3
+
+test-sqlite:
+	$(PYTEST) -q
+
+test-mariadb:
+	$(MARIADB_ENV) $(PYTEST) -q blog users cblog
+
+test-s3:
+	CBLOG_TEST_STORAGE=s3 $(PYTEST) -q blog users
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(PYTHON) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev-deps
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+demo: $(VENV)/.run-deps
+	DJANGO_DEBUG=1 $(PYTHON) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PYTHON) manage.py seed_demo --posts 30
+
+clean:
+	rm -rf $(VENV) staticfiles dist test-artifacts

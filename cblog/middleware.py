@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz/ and /readyz/ before the Host check and the HTTPS redirect.
+
+    A load balancer probes each instance over plain HTTP with its private IP as Host, so these
+    two paths must not depend on ALLOWED_HOSTS or SECURE_SSL_REDIRECT.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz/":
+            return self.no_cache(HttpResponse("ok", content_type="text/plain"))
+        if request.path == "/readyz/":
+            return self.no_cache(self.readiness())
+        return self.get_response(request)
+
+    @staticmethod
+    def readiness():
+        try:
+            connection.ensure_connection()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception:  # any database failure means "not ready"
+            connection.close()
+            return HttpResponse("database unavailable", status=503, content_type="text/plain")
+        return HttpResponse("ok", content_type="text/plain")
+
+    @staticmethod
+    def no_cache(response):
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses bodies larger than MAX_REQUEST_BYTES from Content-Length, before reading them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            limit_mb = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            return HttpResponse(
+                f"Request too large: uploads are limited to {limit_mb} MB.",
+                status=413,
+                content_type="text/plain",
+            )
+        return self.get_response(request)
