@@ -56,3 +56,8 @@ demo: $(VENV)/.run-deps
 
 clean:
 	rm -rf $(VENV) staticfiles dist test-artifacts
+
+# The indexer's deployment package, stdlib-only build (handler lambda_indexer.handler.lambda_handler).
+LAMBDA_ZIP ?= dist/lambda_indexer.zip
+lambda-zip:
+	python3 -m lambda_indexer.build_zip $(LAMBDA_ZIP)
