@@ -156,9 +156,9 @@ def log(outcome: Outcome, key: str | None, event: str | None, **extra) -> None:
 
 def process_record(record: dict) -> bool:
     """Handles one S3 record; returns False when it must be retried."""
-    s3 = record.get("s3", {})
-    raw_key, event = s3.get("object", {}).get("key"), record.get("eventName")
+    key, event = record.get("s3", {}).get("object", {}).get("key"), record.get("eventName")
     try:
+        key = unquote_plus(key)
         change = parse_record(record)
         if not change.indexed:
             log(Outcome.IGNORED, change.key, change.event)
@@ -166,7 +166,7 @@ def process_record(record: dict) -> bool:
         log(record_handler(change), change.key, change.event, sequencer=change.sequencer)
     except Exception as error:
         # One bad record or failed write must not stop the rest of the batch.
-        log(Outcome.ERROR, raw_key, event, error=repr(error))
+        log(Outcome.ERROR, key, event, error=repr(error))
         return False
     return True
 
