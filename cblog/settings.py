@@ -39,6 +39,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env("SITE_NAME", "cblog")
+# Public domain for links in emails (password reset); unset uses the validated request host.
+SITE_DOMAIN = env("SITE_DOMAIN")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "cblog",
+    "django_bootstrap5",
     "blog",
     "users",
 ]
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     # probe instances by private IP over plain HTTP.
     "cblog.middleware.HealthCheckMiddleware",
     "cblog.middleware.RequestSizeLimitMiddleware",
+    "cblog.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +123,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Auth
+AUTH_USER_MODEL = "users.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

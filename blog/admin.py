@@ -1,0 +1,101 @@
+from django.contrib import admin, messages
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.html import format_html
+
+from blog.models import Category, Comment, Post
+from blog.services import post_render
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "author", "status", "category", "published_at", "like_count", "comment_count",
+        "view_count",
+    ]  # fmt: skip
+    list_filter = ["status", "category", ("author", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "content", "author__username"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_at"
+    readonly_fields = ["image_preview", "view_count", "created_at", "updated_at"]
+    fields = [
+        "title", "slug", "author", "category", "status", "published_at", "content",
+        "image_preview", "view_count", "created_at", "updated_at",
+    ]  # fmt: skip
+    raw_id_fields = ["author"]
+    actions = ["publish", "unpublish"]
+    list_select_related = ["author", "category"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(ordering="like_count", description="likes")
+    def like_count(self, post):
+        return post.like_count
+
+    @admin.display(ordering="comment_count", description="comments")
+    def comment_count(self, post):
+        return post.comment_count
+
+    @admin.display(description="image")
+    def image_preview(self, post):
+        if not post.image:
+            return "—"
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}" style="max-width:240px;height:auto">',
+            post.image.thumbnail.url,
+            post.image.thumbnail_width,
+            post.image.thumbnail_height,
+            post.title,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_published:
+            obj.publish()
+        post_render(obj)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish selected posts")
+    def publish(self, request, queryset):
+        count = queryset.filter(status=Post.Status.DRAFT).update(
+            status=Post.Status.PUBLISHED,
+            published_at=Coalesce("published_at", Value(timezone.now())),
+        )
+        self.message_user(request, f"{count} post(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected posts (back to draft)")
+    def unpublish(self, request, queryset):
+        count = queryset.filter(status=Post.Status.PUBLISHED).update(status=Post.Status.DRAFT)
+        self.message_user(request, f"{count} post(s) moved back to drafts.", messages.SUCCESS)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "author", "post", "created_at", "is_hidden"]
+    list_filter = ["is_hidden", "created_at"]
+    search_fields = ["content", "author__username", "post__title"]
+    list_select_related = ["author", "post"]
+    raw_id_fields = ["author", "post"]
+    actions = ["hide", "unhide"]
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        return comment.content[:80]
+
+    @admin.action(description="Hide selected comments")
+    def hide(self, request, queryset):
+        count = queryset.update(is_hidden=True)
+        self.message_user(request, f"{count} comment(s) hidden.", messages.SUCCESS)
+
+    @admin.action(description="Show selected comments again")
+    def unhide(self, request, queryset):
+        count = queryset.update(is_hidden=False)
+        self.message_user(request, f"{count} comment(s) shown again.", messages.SUCCESS)

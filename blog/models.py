@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:category", args=[self.slug])
+
+
+class Image(models.Model):
+    """An uploaded picture, cleaned, with its renditions; dimensions stored so pages never ask S3."""
+
+    original = models.FileField(max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    display = models.FileField(max_length=255)
+    display_width = models.PositiveIntegerField()
+    display_height = models.PositiveIntegerField()
+    thumbnail = models.FileField(max_length=255)
+    thumbnail_width = models.PositiveIntegerField()
+    thumbnail_height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    FILE_FIELDS = ("original", "display", "thumbnail")
+
+    def __str__(self):
+        return self.original.name
+
+    @property
+    def file_names(self):
+        return [getattr(self, field).name for field in self.FILE_FIELDS]
+
+    @property
+    def srcset(self):
+        return (
+            f"{self.thumbnail.url} {self.thumbnail_width}w, "
+            f"{self.display.url} {self.display_width}w"
+        )
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Post.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published posts, plus the user's own drafts; staff see every draft."""
+        if user.is_staff:
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(Q(status=Post.Status.PUBLISHED) | Q(author=user))
+        return self.published()
+
+    def with_counts(self):
+        """Author, category, image and counts in one query, so lists never run N+1 queries."""
+        return self.select_related("author", "category", "image").annotate(
+            like_count=count_of(Like.objects.all()),
+            comment_count=count_of(Comment.objects.filter(is_hidden=False)),
+        )
+
+
+def count_of(related):
+    """A correlated COUNT(*) subquery over rows that point at the outer post."""
+    counts = (
+        related.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(total=Count("*"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
+    content = models.TextField(max_length=50_000, help_text="Markdown.")
+    content_html = models.TextField(editable=False)
+    excerpt = models.CharField(max_length=300, editable=False)
+    image = models.OneToOneField(
+        Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="post"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    view_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="post_status_published")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("blog:post-detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    def can_edit(self, user):
+        return user.is_authenticated and (user.is_staff or user.pk == self.author_id)
+
+    def publish(self):
+        self.status = self.Status.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    content = models.TextField(max_length=2000)
+    is_hidden = models.BooleanField(default=False, help_text="Hidden comments are not shown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.author} on {self.post}"
+
+    def can_delete(self, user):
+        return user.is_authenticated and (
+            user.is_staff or user.pk in (self.author_id, self.post.author_id)
+        )
+
+
+class Like(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_like_per_user")]
+
+    def __str__(self):
+        return f"{self.user} likes {self.post}"

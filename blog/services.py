@@ -1,0 +1,176 @@
+"""Writes that touch more than one thing: posts with their image objects, likes, comments, views."""
+
+import logging
+import uuid
+from contextlib import contextmanager
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+
+from blog.images import ProcessedImage
+from blog.markdown import render_markdown
+from blog.models import Comment, Image, Like, Post
+
+logger = logging.getLogger(__name__)
+
+VIEWED_POSTS_SESSION_KEY = "viewed_posts"
+VIEWED_POSTS_REMEMBERED = 500
+
+
+class ImageStorageError(Exception):
+    """The object store failed; nothing of the upload was kept."""
+
+
+def files_delete(names):
+    """Deletes stored objects, logging (not raising) failures: the rows are already gone."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete stored object %s", name)
+
+
+@contextmanager
+def image_uploaded(processed: ProcessedImage | None, *, folder: str):
+    """Uploads renditions under <folder>/<uuid>/ and yields the unsaved Image row.
+
+    If the upload or anything in the block fails, the uploaded objects are deleted again,
+    so the store never keeps an object that no row references.
+    """
+    if processed is None:
+        yield None
+        return
+    prefix = f"{folder}/{uuid.uuid4().hex}"
+    image = Image()
+    uploaded = []
+    try:
+        try:
+            for field in Image.FILE_FIELDS:
+                rendition = getattr(processed, field)
+                name = default_storage.save(
+                    f"{prefix}/{field}.{rendition.extension}", ContentFile(rendition.content)
+                )
+                uploaded.append(name)
+                setattr(image, field, name)
+        except Exception as exc:
+            raise ImageStorageError("The image could not be stored.") from exc
+        image.width, image.height = processed.original.width, processed.original.height
+        image.display_width, image.display_height = (
+            processed.display.width,
+            processed.display.height,
+        )
+        image.thumbnail_width = processed.thumbnail.width
+        image.thumbnail_height = processed.thumbnail.height
+        yield image
+    except BaseException:
+        files_delete(uploaded)
+        raise
+
+
+def image_delete_files_on_commit(image: Image):
+    names = image.file_names
+    transaction.on_commit(lambda: files_delete(names))
+
+
+@contextmanager
+def image_replaced(owner, field: str, processed: ProcessedImage | None, *, folder, remove=False):
+    """Saves owner.<field> = the new upload (or None when removed) in one transaction.
+
+    The block saves the owner. The old image row is deleted in the same transaction and its
+    objects after the commit; the new objects are deleted if anything fails.
+    """
+    old = getattr(owner, field) if (processed or remove) else None
+    with image_uploaded(processed, folder=folder) as stored, transaction.atomic():
+        if stored:
+            stored.save()
+        if stored or remove:
+            setattr(owner, field, stored)
+        yield
+        if old:
+            old.delete()
+
+
+def post_render(post: Post):
+    post.content_html = render_markdown(post.content)
+    post.excerpt = Truncator(strip_tags(post.content_html)).words(40, truncate="…")[:300]
+
+
+def post_save_with_unique_slug(post: Post):
+    """Saves a new post under the first free slug made from its title."""
+    base = slugify(post.title, allow_unicode=True)[:200].strip("-") or "post"
+    taken = set(Post.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    number = 1
+    while True:
+        candidate = base if number == 1 else f"{base}-{number}"
+        number += 1
+        if candidate in taken:
+            continue
+        post.slug = candidate
+        try:
+            with transaction.atomic():
+                post.save()
+            return
+        except IntegrityError:
+            if not Post.objects.filter(slug=candidate).exists():
+                raise
+            # Another request took this slug between our read and our insert.
+
+
+def post_create(*, author, data: dict, image: ProcessedImage | None = None) -> Post:
+    post = Post(author=author, **data)
+    if post.is_published:
+        post.publish()
+    post_render(post)
+    with image_replaced(post, "image", image, folder="blog"):
+        post_save_with_unique_slug(post)
+    return post
+
+
+def post_update(
+    *, post: Post, data: dict, image: ProcessedImage | None = None, remove_image=False
+) -> Post:
+    """Updates fields (the slug stays stable); a new or removed image deletes the old objects."""
+    for field, value in data.items():
+        setattr(post, field, value)
+    if post.is_published:
+        post.publish()
+    post_render(post)
+    with image_replaced(post, "image", image, folder="blog", remove=remove_image):
+        post.save()
+    return post
+
+
+def post_delete(*, post: Post):
+    # The image row and its objects follow through the post_delete signals (also on cascades).
+    post.delete()
+
+
+def post_count_view(*, post: Post, session) -> bool:
+    """Counts a view once per post per session, incrementing in the database."""
+    viewed = session.get(VIEWED_POSTS_SESSION_KEY, [])
+    if post.pk in viewed:
+        return False
+    Post.objects.filter(pk=post.pk).update(view_count=F("view_count") + 1)
+    session[VIEWED_POSTS_SESSION_KEY] = [*viewed[-(VIEWED_POSTS_REMEMBERED - 1) :], post.pk]
+    return True
+
+
+def like_toggle(*, post: Post, user) -> bool:
+    """Likes or unlikes; returns whether the user likes the post afterwards."""
+    deleted, _ = Like.objects.filter(post=post, user=user).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            Like.objects.create(post=post, user=user)
+    except IntegrityError:
+        pass  # a concurrent request from the same user liked it first
+    return True
+
+
+def comment_create(*, post: Post, author, content: str) -> Comment:
+    return Comment.objects.create(post=post, author=author, content=content)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from blog import views
+
+app_name = "blog"
+
+urlpatterns = [
+    path("", views.PostListView.as_view(), name="post-list"),
+    path("post/new/", views.PostCreateView.as_view(), name="post-create"),
+    path("post/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
+    path("post/<str:slug>/edit/", views.PostUpdateView.as_view(), name="post-update"),
+    path("post/<str:slug>/delete/", views.PostDeleteView.as_view(), name="post-delete"),
+    path("post/<str:slug>/like/", views.LikeToggleView.as_view(), name="post-like"),
+    path("post/<str:slug>/comment/", views.CommentCreateView.as_view(), name="comment-create"),
+    path("comment/<int:pk>/delete/", views.CommentDeleteView.as_view(), name="comment-delete"),
+    path("category/<str:slug>/", views.CategoryPostListView.as_view(), name="category"),
+    path("author/<str:username>/", views.AuthorPostListView.as_view(), name="author"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("drafts/", views.DraftListView.as_view(), name="drafts"),
+]

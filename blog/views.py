@@ -1,0 +1,237 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
+from django.views.generic.detail import SingleObjectMixin
+
+from blog import services
+from blog.forms import CommentForm, PostForm
+from blog.models import Category, Comment, Post
+
+SEARCH_MAX_LENGTH = 100
+
+
+class PostListMixin:
+    """Published posts with their counts, newest first, ten a page."""
+
+    model = Post
+    paginate_by = 10
+    template_name = "blog/post_list.html"
+    heading = "Latest posts"
+
+    def get_queryset(self):
+        return Post.objects.published().with_counts()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+
+class PostListView(PostListMixin, ListView):
+    pass
+
+
+class CategoryPostListView(PostListMixin, ListView):
+    @cached_property
+    def category(self):
+        return get_object_or_404(Category, slug=self.kwargs["slug"])
+
+    @property
+    def heading(self):
+        return f"Posts in {self.category}"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(category=self.category)
+
+
+class AuthorPostListView(PostListMixin, ListView):
+    template_name = "blog/author_detail.html"
+
+    @cached_property
+    def author(self):
+        model = get_user_model()
+        return get_object_or_404(
+            model.objects.select_related("profile__avatar"),
+            **{model.USERNAME_FIELD: self.kwargs["username"]},
+        )
+
+    @property
+    def heading(self):
+        return f"Posts by {self.author}"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class SearchView(PostListMixin, ListView):
+    @cached_property
+    def query(self):
+        return self.request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+
+    @property
+    def heading(self):
+        return f"Search results for “{self.query}”" if self.query else "Search"
+
+    def get_queryset(self):
+        if not self.query:
+            return Post.objects.none()
+        return (
+            super()
+            .get_queryset()
+            .filter(Q(title__icontains=self.query) | Q(content__icontains=self.query))
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+class DraftListView(LoginRequiredMixin, PostListMixin, ListView):
+    heading = "Your drafts"
+
+    def get_queryset(self):
+        return (
+            Post.objects.filter(author=self.request.user, status=Post.Status.DRAFT)
+            .with_counts()
+            .order_by("-updated_at")
+        )
+
+
+class VisiblePostMixin:
+    """Posts the user may see: others' drafts are a 404, as if they did not exist."""
+
+    slug_url_kwarg = "slug"
+
+    def get_queryset(self):
+        return Post.objects.visible_to(self.request.user).with_counts()
+
+
+class EditablePostMixin(LoginRequiredMixin, VisiblePostMixin):
+    """Only the author and staff may change a post; others get a 403."""
+
+    def get_object(self, queryset=None):
+        post = super().get_object(queryset)
+        if not post.can_edit(self.request.user):
+            raise PermissionDenied("Only the author or staff can change this post.")
+        return post
+
+
+class PostDetailView(VisiblePostMixin, DetailView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.object.is_published:
+            add_never_cache_headers(response)  # drafts must not sit in a shared cache
+        return response
+
+    def get_context_data(self, **kwargs):
+        post = self.object
+        user = self.request.user
+        if post.is_published and services.post_count_view(post=post, session=self.request.session):
+            post.view_count += 1
+        return super().get_context_data(
+            comments=post.comments.filter(is_hidden=False).select_related("author"),
+            comment_form=kwargs.pop("comment_form", CommentForm()),
+            liked=user.is_authenticated and post.likes.filter(user=user).exists(),
+            can_edit=post.can_edit(user),
+            **kwargs,
+        )
+
+
+class PostFormMixin:
+    """Saves the form through a service; a failing object store re-renders the form with a 503."""
+
+    form_class = PostForm
+    template_name = "blog/post_form.html"
+
+    def form_valid(self, form):
+        try:
+            post = self.save(form)
+        except services.ImageStorageError:
+            form.add_error("image", "The image could not be stored right now. Please try again.")
+            return self.render_to_response(self.get_context_data(form=form), status=503)
+        messages.success(self.request, self.success_message)
+        return redirect(post)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PostCreateView(LoginRequiredMixin, PostFormMixin, CreateView):
+    success_message = "Your post was saved."
+
+    def save(self, form):
+        return services.post_create(
+            author=self.request.user, data=form.post_data, image=form.new_image
+        )
+
+
+class PostUpdateView(EditablePostMixin, PostFormMixin, UpdateView):
+    success_message = "Your changes were saved."
+
+    def save(self, form):
+        return services.post_update(
+            post=self.object,
+            data=form.post_data,
+            image=form.new_image,
+            remove_image=form.image_removed,
+        )
+
+
+class PostDeleteView(EditablePostMixin, DeleteView):
+    success_url = reverse_lazy("blog:post-list")
+
+    def form_valid(self, form):
+        services.post_delete(post=self.object)
+        messages.success(self.request, f"“{self.object}” was deleted.")
+        return HttpResponseRedirect(self.success_url)
+
+
+class LikeToggleView(LoginRequiredMixin, SingleObjectMixin, View):
+    http_method_names = ["post"]
+    queryset = Post.objects.published()
+
+    def post(self, request, *args, **kwargs):
+        post = self.get_object()
+        services.like_toggle(post=post, user=request.user)
+        return redirect(post)
+
+
+class CommentCreateView(LoginRequiredMixin, PostDetailView):
+    """Adds a comment to a published post; an invalid one re-renders the post with the errors."""
+
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return super().get_queryset().published()
+
+    def post(self, request, *args, **kwargs):
+        self.object = post = self.get_object()
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(comment_form=form), status=400)
+        services.comment_create(
+            post=post, author=request.user, content=form.cleaned_data["content"]
+        )
+        messages.success(request, "Your comment was added.")
+        return redirect(f"{post.get_absolute_url()}#comments")
+
+
+class CommentDeleteView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+        if not comment.can_delete(request.user):
+            raise PermissionDenied("Only the post's author or staff can delete this comment.")
+        comment.delete()
+        messages.success(request, "The comment was deleted.")
+        return redirect(f"{reverse('blog:post-detail', args=[comment.post.slug])}#comments")

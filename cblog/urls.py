@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from blog.feeds import LatestPostsAtomFeed, LatestPostsFeed
+from blog.sitemaps import sitemaps
+
+admin.site.site_header = "cblog administration"
+
+urlpatterns = [
+    path("", include("blog.urls")),
+    path("users/", include("users.urls")),
+    path("admin/", admin.site.urls),
+    path("feeds/rss/", LatestPostsFeed(), name="feed-rss"),
+    path("feeds/atom/", LatestPostsAtomFeed(), name="feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+]
+
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)  # DEBUG only

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from users.models import Profile, User
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    fields = ["bio"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [ProfileInline]
+    list_display = ["username", "email", "is_staff", "is_active", "date_joined"]
+
+    def get_inlines(self, request, obj):
+        # A new user's profile is created with the user; the inline only edits it.
+        return self.inlines if obj else []

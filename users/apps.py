@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class UsersConfig(AppConfig):
+    name = "users"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from users import signals  # noqa: F401

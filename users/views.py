@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.views.generic import CreateView, TemplateView
+
+from blog.services import ImageStorageError
+from users.forms import AccountForm, ProfileForm, RegistrationForm
+from users.services import profile_update
+
+
+class RegisterView(CreateView):
+    form_class = RegistrationForm
+    template_name = "users/register.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("blog:post-list")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.save()
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, f"Welcome, {user.username}! Your account is ready.")
+        return redirect("blog:post-list")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ProfileView(LoginRequiredMixin, TemplateView):
+    template_name = "users/profile.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        kwargs.setdefault("account_form", AccountForm(instance=user))
+        kwargs.setdefault("profile_form", ProfileForm(instance=user.profile))
+        return super().get_context_data(**kwargs)
+
+    def post(self, request):
+        user = request.user
+        account_form = AccountForm(request.POST, instance=user)
+        profile_form = ProfileForm(request.POST, request.FILES, instance=user.profile)
+        context = {"account_form": account_form, "profile_form": profile_form}
+        if not (account_form.is_valid() and profile_form.is_valid()):
+            return self.render_to_response(self.get_context_data(**context), status=400)
+        avatar = profile_form.cleaned_data.get("avatar")
+        try:
+            profile_update(
+                profile=user.profile,
+                account=account_form.cleaned_data,
+                bio=profile_form.cleaned_data["bio"],
+                avatar=avatar or None,
+                remove_avatar=avatar is False,
+            )
+        except ImageStorageError:
+            profile_form.add_error("avatar", "The picture could not be stored. Please try again.")
+            return self.render_to_response(self.get_context_data(**context), status=503)
+        messages.success(request, "Your profile was saved.")
+        return redirect("users:profile")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends the same answer whether or not the address is registered."""
+
+    template_name = "users/password_reset_form.html"
+    email_template_name = "users/password_reset_email.txt"
+    subject_template_name = "users/password_reset_subject.txt"
+    success_url = reverse_lazy("users:password-reset-done")
+    # Links use the configured public domain when set; otherwise the (validated) request host.
+    domain_override = settings.SITE_DOMAIN or None
