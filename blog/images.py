@@ -1,0 +1,231 @@
+"""Uploaded images: validated by content, cleaned of metadata, re-encoded into renditions.
+
+Pure functions over bytes: no storage, no models.
+"""
+
+import io
+import os
+import struct
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps
+
+# A truncated upload must be rejected, never padded with grey and stored.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+# Originals larger than twice this are scaled by 1/2, 1/4 or 1/8 (JPEG DCT scaling) to stay fast.
+ORIGINAL_MIN_SIDE = 1600
+JPEG_OPTIONS = {"quality": 82, "progressive": True, "optimize": True}
+# Pillow's thumbnail() default: a box reduce first, then LANCZOS over the last factor of two.
+REDUCING_GAP = 2.0
+ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, ImageCms.PyCMSError)
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    display_width: int
+    thumbnail_width: int
+    square: bool = False
+
+
+@dataclass(frozen=True)
+class Rendition:
+    content: bytes
+    width: int
+    height: int
+    extension: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    original: Rendition
+    display: Rendition
+    thumbnail: Rendition
+
+
+POST_IMAGE = ImageSpec(display_width=1200, thumbnail_width=480, square=False)
+AVATAR_IMAGE = ImageSpec(display_width=400, thumbnail_width=96, square=True)
+
+
+def process_image(upload, spec: ImageSpec = POST_IMAGE) -> ProcessedImage:
+    """Validate an upload by its content and return its cleaned original and renditions.
+
+    Outputs carry no metadata but a valid RGB or grey ICC profile: transparent images become PNG,
+    everything else (GIFs included, first frame only) a progressive JPEG. The original keeps its
+    size up to 2 * ORIGINAL_MIN_SIDE - 1 px on the long side and is scaled by 1/2, 1/4 or 1/8 above.
+    Raises ValidationError (codes: empty, too_large, invalid_image, too_many_pixels,
+    damaged_image) with a message fit for the uploader.
+    """
+    _check_size(upload)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = _open(upload)
+        _check_pixels(image)
+        try:
+            base = _decode(image, spec)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise _too_many_pixels(*image.size) from error
+        except DECODE_ERRORS as error:
+            raise ValidationError(
+                _("The image could not be read: it is damaged or incomplete."),
+                code="damaged_image",
+            ) from error
+    return _renditions(base, spec)
+
+
+def _check_size(upload) -> None:
+    upload.seek(0, os.SEEK_END)
+    size = upload.tell()
+    upload.seek(0)
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    limit = settings.IMAGE_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; images may be at most %(limit)s."),
+            code="too_large",
+            params={"size": _megabytes(size), "limit": _megabytes(limit)},
+        )
+
+
+def _open(upload) -> ImageFile.ImageFile:
+    try:
+        return Image.open(upload, formats=ACCEPTED_FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise _too_many_pixels() from error
+    except (Image.UnidentifiedImageError, *DECODE_ERRORS) as error:
+        raise ValidationError(
+            _("Upload a JPEG, PNG, WebP or GIF image; this file is not one."),
+            code="invalid_image",
+        ) from error
+
+
+def _check_pixels(image: Image.Image) -> None:
+    # The header's dimensions, read before a single pixel is decoded.
+    if image.width * image.height > settings.IMAGE_MAX_PIXELS:
+        raise _too_many_pixels(*image.size)
+
+
+def _too_many_pixels(width: int | None = None, height: int | None = None) -> ValidationError:
+    limit = f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}"
+    if width is None:
+        message = _("The image has too many pixels; the limit is %(limit)s megapixels.")
+    else:
+        message = _(
+            "The image is %(width)s × %(height)s pixels; the limit is %(limit)s megapixels."
+        )
+    return ValidationError(
+        message,
+        code="too_many_pixels",
+        params={"width": width, "height": height, "limit": limit},
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _decode(image: ImageFile.ImageFile, spec: ImageSpec) -> Image.Image:
+    """Decode once, as small as the original allows, upright, in an output mode, metadata dropped."""
+    width, height = image.size
+    if image.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8):
+        width, height = height, width
+    factor = _reduction_factor(width, height, spec)
+    if factor > 1 and image.format == "JPEG":
+        image.draft(image.mode, (-(-image.width // factor), -(-image.height // factor)))
+        factor = 1
+    ImageOps.exif_transpose(image, in_place=True)
+    icc_profile = image.info.get("icc_profile")
+    base = _output_mode(image)
+    if factor > 1:
+        base = base.reduce(factor)
+    base.info = {"icc_profile": icc_profile} if _icc_matches(icc_profile, base.mode) else {}
+    return base
+
+
+def _reduction_factor(width: int, height: int, spec: ImageSpec) -> int:
+    needed_width = min(width, height) if spec.square else width
+    for factor in (8, 4, 2):
+        if max(width, height) // factor >= ORIGINAL_MIN_SIDE and (
+            needed_width // factor >= spec.display_width
+        ):
+            return factor
+    return 1
+
+
+def _output_mode(image: Image.Image) -> Image.Image:
+    if image.mode in ALPHA_MODES or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        if rgba.getchannel("A").getextrema()[0] < 255:
+            return rgba
+        return rgba.convert("RGB")
+    if image.mode.startswith("I"):
+        # 16-bit grey would clip to white if converted directly.
+        return image.convert("I").point(lambda value: value / 256).convert("L")
+    if image.mode in ("L", "RGB"):
+        return image
+    return image.convert("L" if image.mode == "1" else "RGB")
+
+
+def _icc_matches(icc_profile: bytes | None, mode: str) -> bool:
+    # A profile describes the source's colour space: keep it only when the pixels are still in it.
+    if not icc_profile:
+        return False
+    try:
+        colour_space = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile)).profile.xcolor_space
+    except (ImageCms.PyCMSError, OSError, TypeError):
+        return False
+    return colour_space.strip() == ("GRAY" if mode == "L" else "RGB")
+
+
+def _renditions(base: Image.Image, spec: ImageSpec) -> ProcessedImage:
+    # Resizing releases the GIL and encoding does not: resize on threads while the original encodes.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        display = pool.submit(_resize, base, spec.display_width, spec.square)
+        thumbnail = pool.submit(_resize, base, spec.thumbnail_width, spec.square)
+        original = _encode(base)
+        return ProcessedImage(
+            original=original,
+            display=_encode(display.result(), same_as=(base, original)),
+            thumbnail=_encode(thumbnail.result(), same_as=(base, original)),
+        )
+
+
+def _resize(image: Image.Image, width: int, square: bool) -> Image.Image:
+    box = (0, 0, image.width, image.height)
+    if square:
+        side = min(image.size)
+        left, top = (image.width - side) // 2, (image.height - side) // 2
+        box = (left, top, left + side, top + side)
+    box_width, box_height = box[2] - box[0], box[3] - box[1]
+    width = min(width, box_width)
+    if (width, box_width, box_height) == (image.width, image.width, image.height):
+        return image
+    height = max(1, round(box_height * width / box_width))
+    resized = image.resize(
+        (width, height), Image.Resampling.LANCZOS, box=box, reducing_gap=REDUCING_GAP
+    )
+    resized.info = image.info
+    return resized
+
+
+def _encode(image: Image.Image, same_as: tuple[Image.Image, Rendition] | None = None) -> Rendition:
+    if same_as and image is same_as[0]:
+        return same_as[1]
+    buffer = io.BytesIO()
+    icc = {"icc_profile": image.info["icc_profile"]} if "icc_profile" in image.info else {}
+    if image.mode == "RGBA":
+        image.save(buffer, "PNG", **icc)
+        extension, content_type = "png", "image/png"
+    else:
+        image.save(buffer, "JPEG", **JPEG_OPTIONS, **icc)
+        extension, content_type = "jpg", "image/jpeg"
+    return Rendition(buffer.getvalue(), image.width, image.height, extension, content_type)
