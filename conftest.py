@@ -7,6 +7,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from django.core.management import call_command
 from django.test.utils import override_settings
 from moto.server import ThreadedMotoServer
 
@@ -90,10 +91,40 @@ def s3_storage(moto_server, s3_bucket):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _storage_backend(request, tmp_path_factory):
-    """CBLOG_TEST_STORAGE=s3 runs every test against S3; otherwise media go to a temp folder."""
-    if os.environ.get("CBLOG_TEST_STORAGE") == "s3":
-        yield request.getfixturevalue("s3_storage")
-    else:
-        with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
-            yield None
+def _storages(request, tmp_path_factory):
+    """Media on S3 when CBLOG_TEST_STORAGE=s3, else in a temp folder; static files collected."""
+    static_root = tmp_path_factory.mktemp("static")
+    with override_settings(STATIC_ROOT=static_root):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if os.environ.get("CBLOG_TEST_STORAGE") == "s3":
+            yield request.getfixturevalue("s3_storage")
+        else:
+            with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+                yield None
+
+
+@pytest.fixture
+def user(db):
+    from users.tests.factories import UserFactory
+
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def other_user(db):
+    from users.tests.factories import UserFactory
+
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def staff_user(db):
+    from users.tests.factories import StaffFactory
+
+    return StaffFactory(username="admin")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
