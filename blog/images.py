@@ -187,16 +187,17 @@ def _icc_matches(icc_profile: bytes | None, mode: str) -> bool:
 
 
 def _renditions(base: Image.Image, spec: ImageSpec) -> ProcessedImage:
-    # Resizing releases the GIL and encoding does not: resize on threads while the original encodes.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        display = pool.submit(_resize, base, spec.display_width, spec.square)
-        thumbnail = pool.submit(_resize, base, spec.thumbnail_width, spec.square)
+    # Resizing releases the GIL and encoding does not: each resize overlaps the previous encode.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        resizing = pool.submit(_resize, base, spec.display_width, spec.square)
         original = _encode(base)
-        return ProcessedImage(
-            original=original,
-            display=_encode(display.result(), same_as=(base, original)),
-            thumbnail=_encode(thumbnail.result(), same_as=(base, original)),
-        )
+        display_image = resizing.result()
+        # The display is already cropped and small: the cheapest good source for the thumbnail.
+        resizing = pool.submit(_resize, display_image, spec.thumbnail_width, spec.square)
+        display = original if display_image is base else _encode(display_image)
+        thumbnail_image = resizing.result()
+    thumbnail = display if thumbnail_image is display_image else _encode(thumbnail_image)
+    return ProcessedImage(original=original, display=display, thumbnail=thumbnail)
 
 
 def _resize(image: Image.Image, width: int, square: bool) -> Image.Image:
@@ -217,9 +218,7 @@ def _resize(image: Image.Image, width: int, square: bool) -> Image.Image:
     return resized
 
 
-def _encode(image: Image.Image, same_as: tuple[Image.Image, Rendition] | None = None) -> Rendition:
-    if same_as and image is same_as[0]:
-        return same_as[1]
+def _encode(image: Image.Image) -> Rendition:
     buffer = io.BytesIO()
     icc = {"icc_profile": image.info["icc_profile"]} if "icc_profile" in image.info else {}
     if image.mode == "RGBA":

@@ -1,0 +1,165 @@
+"""Benchmark blog.images.process_image against a naive full-decode pipeline on a 4000x3000 photo.
+
+Run from the repository root: `.venv/bin/python -m bench.images [--runs 9]`.
+Times are medians in this process; memory is measured once per variant in a fresh subprocess,
+because Pillow's pixel buffers are allocated outside tracemalloc's view.
+"""
+
+import argparse
+import io
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import django
+from django.conf import settings
+from PIL import ExifTags, Image, ImageOps
+
+from blog.images import process_image
+
+ROOT = Path(__file__).resolve().parent.parent
+WIDTH, HEIGHT = 4000, 3000
+JPEG_OPTIONS = {"quality": 82, "progressive": True, "optimize": True}
+
+
+def configure() -> None:
+    # The same limits as cblog/settings.py, without importing the whole project.
+    if not settings.configured:
+        settings.configure(
+            IMAGE_MAX_BYTES=10 * 1024 * 1024, IMAGE_MAX_PIXELS=40_000_000, USE_I18N=False
+        )
+        django.setup()
+
+
+def make_photo() -> bytes:
+    """Gradients, blotches and sensor-like noise: compresses like a phone photo (~3-5 MB)."""
+    gradients = (Image.linear_gradient("L"), Image.radial_gradient("L"))
+    channels = []
+    for index in range(3):
+        base = gradients[index % 2].resize((WIDTH, HEIGHT))
+        blotches = Image.effect_noise((WIDTH // 32, HEIGHT // 32), 90).resize(
+            (WIDTH, HEIGHT), Image.Resampling.BICUBIC
+        )
+        noise = Image.effect_noise((WIDTH, HEIGHT), 28)
+        channels.append(Image.blend(Image.blend(base, blotches, 0.6), noise, 0.3))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Bench camera"
+    exif[ExifTags.Base.Orientation] = 1
+    exif[ExifTags.Base.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (48.0, 51.0, 29.0),
+    }
+    buffer = io.BytesIO()
+    Image.merge("RGB", channels).save(buffer, "JPEG", quality=90, exif=exif)
+    return buffer.getvalue()
+
+
+def encode(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", **JPEG_OPTIONS)
+    return buffer.getvalue()
+
+
+def naive(data: bytes, with_original: bool = False) -> list[bytes]:
+    image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    outputs = [encode(image)] if with_original else []
+    for width in (1200, 480):
+        size = (width, round(image.height * width / image.width))
+        outputs.append(encode(image.resize(size, Image.Resampling.LANCZOS)))
+    return outputs
+
+
+VARIANTS = {
+    "process_image": lambda data: process_image(io.BytesIO(data)),
+    "naive": naive,
+    "naive + full-size original": lambda data: naive(data, with_original=True),
+}
+
+
+def measure_memory(variant: str, path: str) -> None:
+    """In a fresh process: growth of the peak resident set, and tracemalloc's peak, in bytes."""
+    configure()
+    data = Path(path).read_bytes()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    VARIANTS[variant](data)
+    _, traced = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024
+    print(rss, traced)
+
+
+def child(*args: str) -> str:
+    command = [sys.executable, "-m", "bench.images", "--child", *args]
+    return subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+
+def memory(variant: str, path: Path) -> tuple[float, float]:
+    rss, traced = map(int, child("memory", variant, str(path)).split())
+    return rss / 2**20, traced / 2**20
+
+
+def timings(data: bytes, runs: int) -> dict[str, list[float]]:
+    times = {name: [] for name in VARIANTS}
+    for function in VARIANTS.values():
+        function(data)  # warm-up
+    for _ in range(runs):
+        # Interleaved, so background load affects every variant alike.
+        for name, function in VARIANTS.items():
+            start = time.perf_counter()
+            function(data)
+            times[name].append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def report(data: bytes, times: dict[str, list[float]], memories: dict[str, tuple]) -> None:
+    result = process_image(io.BytesIO(data))
+    print(f"input: {WIDTH}x{HEIGHT} JPEG, {len(data) / 2**20:.2f} MB")
+    for name in ("original", "display", "thumbnail"):
+        rendition = getattr(result, name)
+        print(
+            f"  {name}: {rendition.width}x{rendition.height} {rendition.extension}, "
+            f"{len(rendition.content) / 1024:.0f} KB"
+        )
+    print(f"\n{'variant':<28}{'median ms':>10}{'min ms':>9}{'peak RSS MB':>13}{'traced MB':>11}")
+    for name in VARIANTS:
+        rss, traced = memories[name]
+        median, fastest = statistics.median(times[name]), min(times[name])
+        print(f"{name:<28}{median:>10.1f}{fastest:>9.1f}{rss:>13.1f}{traced:>11.1f}")
+    ours, ours_rss = statistics.median(times["process_image"]), memories["process_image"][0]
+    for name in list(VARIANTS)[1:]:
+        print(
+            f"vs {name}: {statistics.median(times[name]) / ours:.1f}x faster, "
+            f"{ours_rss / memories[name][0]:.2f}x the peak RSS"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child and args.child[0] == "generate":
+        Path(args.child[1]).write_bytes(make_photo())
+        return
+    if args.child:
+        measure_memory(*args.child[1:])
+        return
+
+    configure()
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "photo.jpg"
+        # ru_maxrss survives exec: children run while this process is still small.
+        child("generate", str(path))
+        memories = {name: memory(name, path) for name in VARIANTS}
+        data = path.read_bytes()
+    report(data, timings(data, args.runs), memories)
+
+
+if __name__ == "__main__":
+    main()
