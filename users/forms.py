@@ -41,3 +41,9 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"bio": "A few words shown on your author page."}
 
     field_order = ["avatar", "bio"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With an initial value the widget renders the current picture and its "Clear" checkbox.
+        avatar = self.instance.avatar
+        self.fields["avatar"].initial = avatar.display if avatar else None
