@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -70,6 +70,12 @@ class PostQuerySet(models.QuerySet):
             like_count=count_of(Like.objects.all()),
             comment_count=count_of(Comment.objects.filter(is_hidden=False)),
         )
+
+    def with_liked_by(self, user):
+        """Annotates `liked`: whether this user likes each post."""
+        if not user.is_authenticated:
+            return self.annotate(liked=models.Value(False))
+        return self.annotate(liked=Exists(Like.objects.filter(post=OuterRef("pk"), user=user)))
 
 
 def count_of(related):

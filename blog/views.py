@@ -126,6 +126,9 @@ class EditablePostMixin(LoginRequiredMixin, VisiblePostMixin):
 
 
 class PostDetailView(VisiblePostMixin, DetailView):
+    def get_queryset(self):
+        return super().get_queryset().with_liked_by(self.request.user)
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if not self.object.is_published:
@@ -134,14 +137,12 @@ class PostDetailView(VisiblePostMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         post = self.object
-        user = self.request.user
         if post.is_published and services.post_count_view(post=post, session=self.request.session):
             post.view_count += 1
         return super().get_context_data(
             comments=post.comments.filter(is_hidden=False).select_related("author"),
             comment_form=kwargs.pop("comment_form", CommentForm()),
-            liked=user.is_authenticated and post.likes.filter(user=user).exists(),
-            can_edit=post.can_edit(user),
+            can_edit=post.can_edit(self.request.user),
             **kwargs,
         )
 

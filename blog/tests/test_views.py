@@ -1,0 +1,373 @@
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from blog.models import Comment, Like, Post
+from blog.tests.factories import CategoryFactory, CommentFactory, LikeFactory, PostFactory
+from blog.tests.images import make_jpeg
+from blog.tests.storage import stored_files
+
+ROLES = ["anonymous", "other", "owner", "staff"]
+
+
+@pytest.fixture
+def as_role(client, user, other_user, staff_user):
+    """Returns the client signed in as the given role relative to the `user` fixture's posts."""
+
+    def sign_in(role):
+        accounts = {"other": other_user, "owner": user, "staff": staff_user}
+        if role in accounts:
+            client.force_login(accounts[role])
+        return client
+
+    return sign_in
+
+
+def jpeg_upload(name="photo.jpg", **kwargs):
+    return SimpleUploadedFile(name, make_jpeg(**kwargs), content_type="image/jpeg")
+
+
+def post_form(**overrides):
+    data = {"title": "Morning light", "content": "Hello *world*", "status": "published"}
+    return {**data, **overrides}
+
+
+# Reading
+
+
+@pytest.mark.parametrize(
+    ("role", "published_status", "draft_status"),
+    [("anonymous", 200, 404), ("other", 200, 404), ("owner", 200, 200), ("staff", 200, 200)],
+)
+def test_post_detail_shows_drafts_only_to_their_author_and_staff(
+    as_role, post, draft, role, published_status, draft_status
+):
+    client = as_role(role)
+    assert client.get(f"/post/{post.slug}/").status_code == published_status
+    assert client.get(f"/post/{draft.slug}/").status_code == draft_status
+
+
+def test_draft_detail_is_never_cached(as_role, draft):
+    response = as_role("owner").get(f"/post/{draft.slug}/")
+    assert "no-cache" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_detail_shows_comments_with_their_author_but_not_hidden_ones(client, post, other_user):
+    CommentFactory(post=post, author=other_user, content="Lovely photos")
+    CommentFactory(post=post, content="Buy cheap watches", is_hidden=True)
+    response = client.get(f"/post/{post.slug}/")
+    assert "Lovely photos" in response.text
+    assert other_user.username in response.text
+    assert "cheap watches" not in response.text
+
+
+def test_detail_has_open_graph_and_twitter_tags(client, post):
+    response = client.get(f"/post/{post.slug}/")
+    assert f'<meta property="og:title" content="{post.title}">' in response.text
+    assert '<meta name="twitter:card"' in response.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/category/{category}/", "/author/alice/", "/search/?q=river"]
+)
+def test_lists_show_published_posts_but_never_drafts(client, post, draft, path):
+    draft.category = post.category
+    draft.content = post.content
+    draft.save()
+    response = client.get(path.format(category=post.category.slug))
+    assert response.status_code == 200
+    assert post.title in response.text
+    assert draft.title not in response.text
+
+
+def test_home_page_is_paginated_ten_posts_a_page_newest_first(client, user):
+    posts = PostFactory.create_batch(12, author=user)
+    first = client.get("/")
+    second = client.get("/?page=2")
+    assert [p.pk for p in first.context["page_obj"]] == [p.pk for p in posts[::-1][:10]]
+    assert len(second.context["page_obj"]) == 2
+
+
+@pytest.mark.parametrize("page", ["99", "abc", "-1"])
+def test_pages_out_of_range_are_404_not_500(client, post, page):
+    assert client.get(f"/?page={page}").status_code == 404
+
+
+def test_unknown_category_and_author_are_404(client, db):
+    assert client.get("/category/nope/").status_code == 404
+    assert client.get("/author/nobody/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "' OR 1=1 --",
+        '"; DROP TABLE blog_post; --',
+        "%",
+        "_",
+        "<script>alert(1)</script>",
+        "x" * 5000,
+    ],
+)
+def test_search_treats_sql_and_markup_as_plain_text(client, post, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert post.title not in response.text
+    assert "<script>alert(1)</script>" not in response.text
+    assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_search_finds_posts_by_content(client, post):
+    response = client.get("/search/", {"q": "RIVER"})
+    assert post.title in response.text
+
+
+def test_drafts_page_lists_only_the_signed_in_authors_drafts(as_role, draft, other_user):
+    other_draft = PostFactory(author=other_user, draft=True, title="Bob's secret draft")
+    response = as_role("owner").get("/drafts/")
+    assert draft.title in response.text
+    assert other_draft.title not in response.text
+
+
+def test_drafts_page_requires_sign_in(client, db):
+    response = client.get("/drafts/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/users/login/")
+
+
+def test_views_are_counted_once_per_session(client, post):
+    for _ in range(3):
+        client.get(f"/post/{post.slug}/")
+    post.refresh_from_db()
+    assert post.view_count == 1
+
+
+def test_each_session_counts_its_own_view(client, django_user_model, post):
+    from django.test import Client
+
+    client.get(f"/post/{post.slug}/")
+    Client().get(f"/post/{post.slug}/")
+    post.refresh_from_db()
+    assert post.view_count == 2
+
+
+# Writing
+
+
+def test_create_requires_sign_in(client, db):
+    response = client.post("/post/new/", post_form())
+    assert response.status_code == 302
+    assert not Post.objects.exists()
+
+
+def test_signed_in_user_creates_a_published_post_with_an_image(as_role):
+    client = as_role("owner")
+    category = CategoryFactory()
+    response = client.post(
+        "/post/new/", post_form(category=category.pk, image=jpeg_upload(width=2000, height=1500))
+    )
+    post = Post.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/post/{post.slug}/"
+    assert post.is_published and post.published_at
+    assert post.category == category
+    assert post.image.display_width == 1200
+    assert all(default_storage.exists(name) for name in post.image.file_names)
+    assert post.title in client.get("/").text
+
+
+def test_create_as_draft_does_not_publish(as_role):
+    as_role("owner").post("/post/new/", post_form(status="draft"))
+    post = Post.objects.get()
+    assert post.status == Post.Status.DRAFT
+    assert post.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "!!!"}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"content": ""}, "content"),
+        ({"content": "x" * 50_001}, "content"),
+        ({"status": "archived"}, "status"),
+        ({"category": "999999"}, "category"),
+        ({"category": "not-a-number"}, "category"),
+    ],
+)
+def test_bad_post_input_is_a_400_with_a_form_error_and_nothing_stored(as_role, overrides, field):
+    response = as_role("owner").post("/post/new/", post_form(**overrides))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not Post.objects.exists()
+
+
+def test_a_bad_image_is_a_400_and_stores_no_post_and_no_object(as_role):
+    before = stored_files()
+    fake = SimpleUploadedFile("photo.jpg", b"<html>not a picture</html>", content_type="image/jpeg")
+    response = as_role("owner").post("/post/new/", post_form(image=fake))
+    assert response.status_code == 400
+    assert "image" in response.context["form"].errors
+    assert not Post.objects.exists()
+    assert stored_files() == before
+
+
+def test_markup_in_title_and_content_is_escaped_or_sanitized(as_role):
+    client = as_role("owner")
+    client.post(
+        "/post/new/",
+        post_form(
+            title="<script>alert('t')</script> Title",
+            content="<script>alert('c')</script> [x](javascript:alert(1)) <img src=x onerror=alert(2)>",
+        ),
+    )
+    post = Post.objects.get()
+    page = client.get(f"/post/{post.slug}/").text
+    assert "<script>alert(" not in page
+    assert "javascript:" not in page
+    assert "onerror" not in page
+
+
+def test_emoji_and_unicode_titles_round_trip(as_role):
+    client = as_role("owner")
+    client.post("/post/new/", post_form(title="Café in Zürich 東京 🚀"))
+    post = Post.objects.get()
+    assert post.title == "Café in Zürich 東京 🚀"
+    assert client.get(f"/post/{post.slug}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "get_status"), [("anonymous", 302), ("other", 403), ("owner", 200), ("staff", 200)]
+)
+def test_only_author_and_staff_may_open_the_edit_form(as_role, post, role, get_status):
+    assert as_role(role).get(f"/post/{post.slug}/edit/").status_code == get_status
+
+
+@pytest.mark.parametrize(("role", "changed"), [("other", False), ("owner", True), ("staff", True)])
+def test_only_author_and_staff_may_edit(as_role, post, role, changed):
+    as_role(role).post(f"/post/{post.slug}/edit/", post_form(title="Changed title"))
+    post.refresh_from_db()
+    assert (post.title == "Changed title") is changed
+
+
+def test_editing_a_title_keeps_the_slug(as_role, post):
+    as_role("owner").post(f"/post/{post.slug}/edit/", post_form(title="A brand new title"))
+    post.refresh_from_db()
+    assert post.slug == "a-walk-by-the-river"
+
+
+def test_others_drafts_are_404_on_edit_and_delete(as_role, draft):
+    client = as_role("other")
+    assert client.get(f"/post/{draft.slug}/edit/").status_code == 404
+    assert client.post(f"/post/{draft.slug}/delete/").status_code == 404
+    assert Post.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "deleted"),
+    [("anonymous", 302, False), ("other", 403, False), ("owner", 302, True), ("staff", 302, True)],
+)
+def test_only_author_and_staff_may_delete(as_role, post, role, status, deleted):
+    response = as_role(role).post(f"/post/{post.slug}/delete/")
+    assert response.status_code == status
+    assert Post.objects.filter(pk=post.pk).exists() is not deleted
+
+
+def test_delete_asks_for_confirmation_first(as_role, post):
+    response = as_role("owner").get(f"/post/{post.slug}/delete/")
+    assert response.status_code == 200
+    assert "cannot be undone" in response.text
+    assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_non_owner_sees_no_edit_or_delete_controls(as_role, post):
+    page = as_role("other").get(f"/post/{post.slug}/").text
+    assert f"/post/{post.slug}/edit/" not in page
+    assert f"/post/{post.slug}/delete/" not in page
+
+
+# Likes and comments
+
+
+def test_like_toggles_on_and_off(as_role, post):
+    client = as_role("other")
+    client.post(f"/post/{post.slug}/like/")
+    assert Like.objects.filter(post=post).count() == 1
+    client.post(f"/post/{post.slug}/like/")
+    assert not Like.objects.filter(post=post).exists()
+
+
+@pytest.mark.parametrize("path", ["like", "comment"])
+def test_like_and_comment_are_post_only(as_role, post, path):
+    assert as_role("other").get(f"/post/{post.slug}/{path}/").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["like", "comment"])
+def test_like_and_comment_require_sign_in(client, post, path):
+    response = client.post(f"/post/{post.slug}/{path}/", {"content": "hi"})
+    assert response.status_code == 302
+    assert not Like.objects.exists() and not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["like", "comment"])
+def test_drafts_cannot_be_liked_or_commented(as_role, draft, path):
+    response = as_role("owner").post(f"/post/{draft.slug}/{path}/", {"content": "hi"})
+    assert response.status_code == 404
+    assert not Like.objects.exists() and not Comment.objects.exists()
+
+
+def test_signed_in_user_comments_on_a_published_post(as_role, post, other_user):
+    response = as_role("other").post(f"/post/{post.slug}/comment/", {"content": "Great read"})
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert (comment.author, comment.content) == (other_user, "Great read")
+
+
+@pytest.mark.parametrize("content", ["", "   ", "x" * 2001])
+def test_bad_comment_is_a_400_with_an_error_and_nothing_stored(as_role, post, content):
+    response = as_role("other").post(f"/post/{post.slug}/comment/", {"content": content})
+    assert response.status_code == 400
+    assert "content" in response.context["comment_form"].errors
+    assert not Comment.objects.exists()
+
+
+def test_comment_markup_is_escaped(as_role, post):
+    client = as_role("other")
+    client.post(f"/post/{post.slug}/comment/", {"content": "<script>alert(1)</script>"})
+    page = client.get(f"/post/{post.slug}/").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "deleted"),
+    [("anonymous", False), ("other", False), ("owner", True), ("staff", True), ("commenter", True)],
+)
+def test_comments_are_deleted_by_post_author_staff_or_their_writer(
+    as_role, client, post, role, deleted
+):
+    from users.tests.factories import UserFactory
+
+    commenter = UserFactory(username="carol")
+    comment = CommentFactory(post=post, author=commenter)
+    if role == "commenter":
+        client.force_login(commenter)
+    else:
+        as_role(role)
+    client.post(f"/comment/{comment.pk}/delete/")
+    assert Comment.objects.filter(pk=comment.pk).exists() is not deleted
+
+
+def test_like_count_shown_on_the_home_page(client, post):
+    LikeFactory.create_batch(3, post=post)
+    assert "3 likes" in client.get("/").text
+
+
+def test_detail_shows_whether_the_reader_likes_the_post(as_role, post):
+    client = as_role("other")
+    assert "Like <span" in client.get(f"/post/{post.slug}/").text
+    client.post(f"/post/{post.slug}/like/")
+    assert "Unlike <span" in client.get(f"/post/{post.slug}/").text
