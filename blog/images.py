@@ -139,7 +139,8 @@ def _decode(image: ImageFile.ImageFile, spec: ImageSpec) -> Image.Image:
     if image.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8):
         width, height = height, width
     factor = _reduction_factor(width, height, spec)
-    if factor > 1 and image.format == "JPEG":
+    # Pillow opens JPEGs that carry extra pictures (phone depth maps, previews) as MPO.
+    if factor > 1 and image.format in ("JPEG", "MPO"):
         image.draft(image.mode, (-(-image.width // factor), -(-image.height // factor)))
         factor = 1
     ImageOps.exif_transpose(image, in_place=True)

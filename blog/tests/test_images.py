@@ -109,6 +109,14 @@ def test_animated_gif_keeps_only_its_first_frame():
     assert near(image.getpixel((10, 10)), (255, 0, 0))
 
 
+def test_jpeg_with_extra_pictures_becomes_a_single_picture_jpeg():
+    buffer = io.BytesIO()
+    picture(640, 480).save(buffer, "MPO", save_all=True, append_images=[picture(64, 48)])
+
+    image = opened(process(buffer.getvalue()).original)
+    assert (image.format, getattr(image, "n_frames", 1), image.size) == ("JPEG", 1, (640, 480))
+
+
 def test_django_uploaded_file_is_accepted():
     upload = SimpleUploadedFile("photo.png", make_jpeg(), content_type="image/png")
 
