@@ -14,7 +14,8 @@ load_dotenv(BASE_DIR / ".env")
 
 
 def env(name, default=""):
-    return os.environ.get(name, default).strip()
+    """The variable's value; unset and empty both mean the default."""
+    return (os.environ.get(name) or default).strip()
 
 
 def env_bool(name, default=False):
