@@ -68,10 +68,15 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DatabaseError) or connection.is_usable():
+        if not isinstance(exception, DatabaseError) or self.connection_usable():
             return None
         logger.warning("Database unavailable: %s", exception)
         connection.close()  # the next request opens a fresh connection
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response
+
+    @staticmethod
+    def connection_usable():
+        # A failed connect leaves no connection, and MySQL's is_usable() would raise on None.
+        return connection.connection is not None and connection.is_usable()
