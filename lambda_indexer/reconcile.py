@@ -26,9 +26,11 @@ class Repair:
     replaces: str | None  # the sequencer_key seen in the table, None when there was no item
 
 
-def list_objects(s3, bucket: str, prefix: str) -> dict[str, dict]:
+def list_objects(s3, bucket: str, prefix: str, page_size: int = 1000) -> dict[str, dict]:
     objects = {}
-    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    pages = s3.get_paginator("list_objects_v2").paginate(
+        Bucket=bucket, Prefix=prefix, PaginationConfig={"PageSize": page_size}
+    )
     with tqdm(desc="objects", unit=" obj") as bar:
         for page in pages:
             objects.update((obj["Key"], obj) for obj in page.get("Contents", []))
@@ -36,8 +38,13 @@ def list_objects(s3, bucket: str, prefix: str) -> dict[str, dict]:
     return objects
 
 
-def scan_items(table, prefix: str) -> dict[str, dict]:
-    items, kwargs = {}, {"ConsistentRead": True, "FilterExpression": Attr("id").begins_with(prefix)}
+def scan_items(table, prefix: str, page_size: int = 1000) -> dict[str, dict]:
+    items = {}
+    kwargs = {
+        "ConsistentRead": True,
+        "FilterExpression": Attr("id").begins_with(prefix),
+        "Limit": page_size,
+    }
     with tqdm(desc="items", unit=" item") as bar:
         while True:
             page = table.scan(**kwargs)
@@ -97,8 +104,11 @@ def apply(table, repair: Repair) -> str:
     return "created" if repair.change.kind is Kind.CREATED else "tombstoned"
 
 
-def reconcile(s3, table, *, bucket: str, prefix: str = PREFIX, dry_run: bool = False) -> Counter:
-    repairs = plan(bucket, list_objects(s3, bucket, prefix), scan_items(table, prefix))
+def reconcile(
+    s3, table, *, bucket: str, prefix: str = PREFIX, dry_run: bool = False, page_size: int = 1000
+) -> Counter:
+    objects = list_objects(s3, bucket, prefix, page_size)
+    repairs = plan(bucket, objects, scan_items(table, prefix, page_size))
     summary = Counter()
     for repair in tqdm(repairs, desc="repairs", unit=" key"):
         action = "create" if repair.change.kind is Kind.CREATED else "tombstone"

@@ -70,6 +70,12 @@ def test_reconcile_summarises_what_it_changed(aws_client, drifted, table):
     assert summary == {"created": 2, "tombstoned": 1}
 
 
+def test_reconcile_reads_every_page_of_the_bucket_and_the_table(aws_client, drifted, table):
+    summary = run(aws_client, table, drifted, page_size=1)
+
+    assert summary == {"created": 2, "tombstoned": 1}
+
+
 def test_reconcile_leaves_a_table_without_drift_alone(aws_client, drifted, table):
     run(aws_client, table, drifted)
     before = items(table)
