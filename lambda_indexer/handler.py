@@ -156,9 +156,9 @@ def log(outcome: Outcome, key: str | None, event: str | None, **extra) -> None:
 
 def process_record(record: dict) -> bool:
     """Handles one S3 record; returns False when it must be retried."""
-    key, event = record.get("s3", {}).get("object", {}).get("key"), record.get("eventName")
+    key = event = None
     try:
-        key = unquote_plus(key)
+        key, event = unquote_plus(record["s3"]["object"]["key"]), record["eventName"]
         change = parse_record(record)
         if not change.indexed:
             log(Outcome.IGNORED, change.key, change.event)
@@ -175,6 +175,8 @@ def process_message(message: dict) -> bool:
     """Handles one SQS message whose body is an S3 event notification."""
     try:
         body = json.loads(message["body"])
+        if not isinstance(body, dict):
+            raise TypeError("the body is not an S3 event notification")
     except (KeyError, TypeError, ValueError) as error:
         log(Outcome.ERROR, None, None, messageId=message.get("messageId"), error=repr(error))
         return False

@@ -171,10 +171,21 @@ def test_every_record_of_every_sqs_message_is_stored(table):
     assert set(items(table)) == {"media/a", "media/b", "media/c"}
 
 
-def test_an_sqs_message_whose_body_is_not_json_is_reported_as_failed(table):
-    result = lambda_handler(sqs_event(sqs_message("not json", message_id="m-1")), FakeContext())
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", "null"])
+def test_an_sqs_message_whose_body_is_not_an_s3_notification_is_reported_failed(table, body):
+    result = lambda_handler(sqs_event(sqs_message(body, message_id="m-1")), FakeContext())
 
     assert result == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+
+
+def test_a_record_missing_its_fields_is_reported_failed_and_the_others_are_stored(table):
+    broken = sqs_message({"Records": [{"eventName": "ObjectCreated:Put"}]}, message_id="m-1")
+    good = sqs_message({"Records": [s3_record("media/a")]})
+
+    result = lambda_handler(sqs_event(broken, good), FakeContext())
+
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert set(items(table)) == {"media/a"}
 
 
 class FailingPut:
