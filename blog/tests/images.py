@@ -22,7 +22,7 @@ MARKER = (255, 0, 0)
 
 
 def picture(width: int, height: int, mode: str = "RGB") -> Image.Image:
-    """A gradient with a red top-left corner: detailed enough to resize, distinct enough to check."""
+    """A gradient with a red top-left corner: detailed enough to resize, easy to follow."""
     image = Image.merge(
         "RGB",
         (
