@@ -227,6 +227,7 @@ def test_a_failed_write_in_a_direct_s3_event_raises_after_storing_the_others(tab
     assert set(items(table)) == {"media/a", "media/b"}
 
 
+@pytest.mark.slow
 def test_an_event_of_1000_records_makes_at_most_1000_writes_and_no_reads(table):
     calls = []
 
