@@ -1,0 +1,25 @@
+"""gunicorn settings for cblog behind CloudFront and the Application Load Balancer."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+
+# Threads overlap the waits on MySQL and S3; processes use the cores.
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# Longer than the load balancer's idle timeout (60 s), so the balancer never reuses a closed socket.
+keepalive = 75
+# Shorter than CloudFront's origin response timeout (30 s), so a slow request fails here, logged.
+timeout = 25
+graceful_timeout = 25
+
+# Only the load balancer, inside the VPC, may set X-Forwarded-For and X-Forwarded-Proto.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# stdout and stderr go to the journal under systemd.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'

@@ -1,0 +1,467 @@
+"""The stacks built in order on moto's CloudFormation, and what moto cannot build read from the templates."""
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from .conftest import REPO, STACK_ORDER, for_moto
+
+pytestmark = pytest.mark.deploy
+
+DOMAIN = "blog.example.com"
+IMAGE_PARAMETER = "/cblog-test/ubuntu-ami"
+DEFAULTS = {"app": {"ImageId": IMAGE_PARAMETER}}
+ALL_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+
+
+def resources_of(template, resource_type):
+    return {
+        logical_id: resource["Properties"]
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+def lambda_zip():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in (REPO / "lambda_indexer").glob("*.py"):
+            archive.write(path, f"lambda_indexer/{path.name}")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def stacks(aws_client, templates):
+    """Creates every stack on moto in dependency order; returns {layer: {output: value}}."""
+    cloudformation = aws_client("cloudformation")
+    # The public Canonical parameter lives under /aws/, which moto reserves: seed a look-alike.
+    image_id = aws_client("ec2").describe_images()["Images"][0]["ImageId"]
+    aws_client("ssm").put_parameter(Name=IMAGE_PARAMETER, Type="String", Value=image_id)
+    certificate = aws_client("acm").request_certificate(DomainName=DOMAIN)["CertificateArn"]
+    zone_id = (
+        aws_client("route53")
+        .create_hosted_zone(Name="example.com.", CallerReference="cblog-test")["HostedZone"]["Id"]
+        .split("/")[-1]
+    )
+
+    names = {layer: f"cblog-{layer}" for layer in STACK_ORDER}
+    parents = {f"Parent{layer.capitalize()}Stack": name for layer, name in names.items()}
+    parameters = {
+        "artifacts": {},
+        "network": {},
+        "security": {"ParentNetworkStack"},
+        "data": {"ParentNetworkStack", "ParentSecurityStack", "ParentArtifactsStack"},
+        "app": {"ParentNetworkStack", "ParentSecurityStack", "ParentDataStack"}
+        | {"ParentArtifactsStack"},
+        "edge": {"ParentDataStack", "ParentAppStack"},
+    }
+    extra = {
+        "data": {"IndexerCodeKey": "lambda/lambda_indexer.zip"},
+        "app": {
+            "DomainName": DOMAIN,
+            "CertificateArn": certificate,
+            "ReleaseKey": "releases/cblog-test.tar.gz",
+        },
+        "edge": {
+            "DomainName": DOMAIN,
+            "HostedZoneId": zone_id,
+            "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/global",
+        },
+    }
+    outputs = {}
+    for layer in STACK_ORDER:
+        values = {name: parents[name] for name in parameters[layer]} | extra.get(layer, {})
+        cloudformation.create_stack(
+            StackName=names[layer],
+            TemplateBody=for_moto(templates[layer], defaults=DEFAULTS.get(layer)),
+            Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()],
+            Capabilities=["CAPABILITY_IAM"],
+        )
+        stack = cloudformation.describe_stacks(StackName=names[layer])["Stacks"][0]
+        assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
+        outputs[layer] = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        if layer == "artifacts":
+            aws_client("s3").put_object(
+                Bucket=outputs[layer]["ArtifactBucket"],
+                Key="lambda/lambda_indexer.zip",
+                Body=lambda_zip(),
+            )
+    outputs["zone_id"] = zone_id
+    return outputs
+
+
+def test_every_layer_exports_its_outputs_under_the_stack_name(stacks, aws_client):
+    exported = {e["Name"] for e in aws_client("cloudformation").list_exports()["Exports"]}
+    assert {"cblog-network-VpcId", "cblog-data-MediaBucket", "cblog-app-LoadBalancerDnsName"} <= (
+        exported
+    )
+
+
+def test_network_has_a_vpc_with_public_and_private_subnets_in_two_zones(stacks, aws_client):
+    ec2 = aws_client("ec2")
+    vpc_id = stacks["network"]["VpcId"]
+    assert ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["CidrBlock"] == "10.10.0.0/16"
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    public = set(stacks["network"]["PublicSubnets"].split(","))
+    private = set(stacks["network"]["PrivateSubnets"].split(","))
+    zones = {s["SubnetId"]: s["AvailabilityZone"] for s in subnets}
+    assert len({zones[s] for s in public}) == 2
+    assert len({zones[s] for s in private}) == 2
+    assert not any(s["MapPublicIpOnLaunch"] for s in subnets)
+
+
+def test_private_subnets_reach_the_internet_through_one_nat_gateway_per_zone(stacks, aws_client):
+    ec2 = aws_client("ec2")
+    tables = stacks["network"]["PrivateRouteTables"].split(",")
+    nat_gateways = set()
+    for table in ec2.describe_route_tables(RouteTableIds=tables)["RouteTables"]:
+        default = [r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
+        assert len(default) == 1 and default[0].get("NatGatewayId")
+        nat_gateways.add(default[0]["NatGatewayId"])
+    assert len(nat_gateways) == 2
+
+
+def test_one_public_route_table_sends_the_internet_to_the_gateway(stacks, aws_client):
+    tables = aws_client("ec2").describe_route_tables(
+        Filters=[{"Name": "vpc-id", "Values": [stacks["network"]["VpcId"]]}]
+    )["RouteTables"]
+    to_gateway = [
+        t
+        for t in tables
+        for r in t["Routes"]
+        if r.get("DestinationCidrBlock") == "0.0.0.0/0"
+        and r.get("GatewayId", "").startswith("igw-")
+    ]
+    assert len(to_gateway) == 1
+
+
+def test_single_nat_gateway_parameter_drops_the_second_gateway(templates):
+    template = templates["network"]
+    assert template["Resources"]["NatGatewayB"]["Condition"] == "HasNatGatewayB"
+    route = template["Resources"]["PrivateRouteB"]["Properties"]["NatGatewayId"]
+    assert route == {"Fn::If": ["HasNatGatewayB", {"Ref": "NatGatewayB"}, {"Ref": "NatGatewayA"}]}
+
+
+def test_s3_and_dynamodb_gateway_endpoints_serve_the_private_route_tables(stacks, aws_client):
+    endpoints = aws_client("ec2").describe_vpc_endpoints(
+        Filters=[{"Name": "vpc-id", "Values": [stacks["network"]["VpcId"]]}]
+    )["VpcEndpoints"]
+    services = {e["ServiceName"].rsplit(".", 1)[-1]: e for e in endpoints}
+    assert {"s3", "dynamodb"} <= services.keys()
+    private = set(stacks["network"]["PrivateRouteTables"].split(","))
+    assert set(services["s3"]["RouteTableIds"]) == private
+
+
+def test_vpc_flow_logs_are_on(stacks, aws_client):
+    logs = aws_client("ec2").describe_flow_logs()["FlowLogs"]
+    assert any(f["ResourceId"] == stacks["network"]["VpcId"] for f in logs)
+
+
+def ingress(aws_client, group_id):
+    group = aws_client("ec2").describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+    return group["IpPermissions"]
+
+
+def test_load_balancer_accepts_http_and_https_from_anywhere(stacks, aws_client):
+    rules = ingress(aws_client, stacks["security"]["LoadBalancerSecurityGroup"])
+    assert {(r["FromPort"], r["IpRanges"][0]["CidrIp"]) for r in rules} == {
+        (80, "0.0.0.0/0"),
+        (443, "0.0.0.0/0"),
+    }
+
+
+def test_instances_accept_only_the_app_port_from_the_load_balancer(stacks, aws_client):
+    rules = ingress(aws_client, stacks["security"]["InstanceSecurityGroup"])
+    assert [(r["FromPort"], r["ToPort"]) for r in rules] == [(8000, 8000)]
+    assert rules[0]["IpRanges"] == []
+    sources = [p["GroupId"] for p in rules[0]["UserIdGroupPairs"]]
+    assert sources == [stacks["security"]["LoadBalancerSecurityGroup"]]
+
+
+def test_database_accepts_only_mysql_from_the_instances(stacks, aws_client):
+    rules = ingress(aws_client, stacks["security"]["DatabaseSecurityGroup"])
+    assert [(r["FromPort"], r["ToPort"]) for r in rules] == [(3306, 3306)]
+    sources = [p["GroupId"] for p in rules[0]["UserIdGroupPairs"]]
+    assert sources == [stacks["security"]["InstanceSecurityGroup"]]
+
+
+def test_no_security_group_opens_ssh(templates):
+    for name in STACK_ORDER:
+        text = json.dumps(templates[name])
+        assert '"FromPort": 22' not in text
+
+
+def test_database_is_private_encrypted_and_backed_up(stacks, aws_client):
+    instances = aws_client("rds").describe_db_instances()["DBInstances"]
+    database = next(
+        d for d in instances if d["Endpoint"]["Address"] == stacks["data"]["DatabaseHost"]
+    )
+    assert database["Engine"] == "mysql"
+    assert database["EngineVersion"].startswith("8.4")
+    assert database["PubliclyAccessible"] is False
+    assert database["StorageEncrypted"] is True
+    assert database["BackupRetentionPeriod"] == 7
+    assert database["MultiAZ"] is True
+
+
+def test_database_password_is_managed_by_rds_and_snapshotted_on_delete(templates):
+    database = templates["data"]["Resources"]["Database"]
+    assert database["Properties"]["ManageMasterUserPassword"] is True
+    assert "MasterUserPassword" not in database["Properties"]
+    assert database["Properties"]["DeletionProtection"] is True
+    assert database["DeletionPolicy"] == database["UpdateReplacePolicy"] == "Snapshot"
+    assert not any("Password" in name for name in templates["data"]["Parameters"])
+
+
+def test_media_bucket_is_encrypted(stacks, aws_client):
+    encryption = aws_client("s3").get_bucket_encryption(Bucket=stacks["data"]["MediaBucket"])
+    rule = encryption["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+
+
+# moto's S3 builds only the bucket, its encryption and tags: the rest is read from the template.
+def test_media_bucket_blocks_public_access_and_keeps_versions(templates):
+    bucket = templates["data"]["Resources"]["MediaBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+
+
+def test_media_bucket_notifies_the_indexer_of_media_objects(templates):
+    media = templates["data"]["Resources"]["MediaBucket"]
+    configs = media["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]
+    assert {c["Event"] for c in configs} == {"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}
+    for config in configs:
+        assert config["Function"] == {"Fn::GetAtt": ["Indexer", "Arn"]}
+        assert config["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "media/"}]
+    assert media["DependsOn"] == "IndexerPermission"
+
+
+def test_media_bucket_policy_allows_only_the_distribution_and_tls(templates):
+    statements = templates["edge"]["Resources"]["MediaBucketPolicy"]["Properties"][
+        "PolicyDocument"
+    ]["Statement"]
+    by_sid = {s["Sid"]: s for s in statements}
+    assert by_sid["TlsOnly"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    reader = by_sid["CloudFrontReadsMedia"]
+    assert reader["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert reader["Action"] == "s3:GetObject"
+    assert "${Distribution}" in json.dumps(reader["Condition"]["StringEquals"]["AWS:SourceArn"])
+
+
+def test_index_table_is_keyed_by_id_and_billed_on_demand(stacks, aws_client):
+    table = aws_client("dynamodb").describe_table(TableName=stacks["data"]["Table"])["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_index_table_has_recovery_and_expires_tombstones_by_the_indexer_attribute(templates):
+    table = templates["data"]["Resources"]["Table"]["Properties"]
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    ttl = table["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_indexer_runs_the_handler_with_the_table_name_and_a_dead_letter_queue(stacks, aws_client):
+    function = aws_client("lambda").get_function(FunctionName=stacks["data"]["IndexerFunction"])
+    config = function["Configuration"]
+    assert config["Runtime"] == "python3.12"
+    assert config["Handler"] == "lambda_indexer.handler.lambda_handler"
+    assert config["Environment"]["Variables"] == {"TABLE_NAME": stacks["data"]["Table"]}
+
+
+def test_failed_indexer_events_go_to_an_encrypted_queue(templates):
+    resources = templates["data"]["Resources"]
+    target = resources["Indexer"]["Properties"]["DeadLetterConfig"]["TargetArn"]
+    assert target == {"Fn::GetAtt": ["IndexerDeadLetterQueue", "Arn"]}
+    assert resources["IndexerDeadLetterQueue"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sqs"
+
+
+def test_indexer_role_may_only_write_its_table_and_logs(templates):
+    policy = templates["data"]["Resources"]["IndexerRole"]["Properties"]["Policies"][0]
+    statements = policy["PolicyDocument"]["Statement"]
+    actions = {
+        a
+        for s in statements
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+    assert actions == {
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "sqs:SendMessage",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    }
+    assert all(s["Resource"] != "*" for s in statements)
+
+
+def test_indexer_errors_raise_an_alarm(templates):
+    alarm = templates["data"]["Resources"]["IndexerErrorsAlarm"]["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/Lambda", "Errors")
+    assert alarm["Dimensions"][0]["Value"] == {"Ref": "Indexer"}
+
+
+def test_group_runs_one_to_four_instances_in_private_subnets_behind_elb_checks(stacks, aws_client):
+    groups = aws_client("autoscaling").describe_auto_scaling_groups(
+        AutoScalingGroupNames=[stacks["app"]["AutoScalingGroup"]]
+    )["AutoScalingGroups"]
+    group = groups[0]
+    assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == (1, 2, 4)
+    assert group["HealthCheckType"] == "ELB"
+    assert set(group["VPCZoneIdentifier"].split(",")) == set(
+        stacks["network"]["PrivateSubnets"].split(",")
+    )
+    assert len(group["TargetGroupARNs"]) == 1
+
+
+def test_group_waits_for_instance_signals_on_create_and_update(templates):
+    group = templates["app"]["Resources"]["Group"]
+    assert group["CreationPolicy"]["ResourceSignal"]["Count"] == {"Ref": "DesiredCapacity"}
+    rolling = group["UpdatePolicy"]["AutoScalingRollingUpdate"]
+    assert rolling["WaitOnResourceSignals"] is True
+
+
+def test_group_scales_on_average_cpu(templates):
+    policy = templates["app"]["Resources"]["ScalingPolicy"]["Properties"]
+    tracking = policy["TargetTrackingConfiguration"]
+    assert tracking["PredefinedMetricSpecification"]["PredefinedMetricType"] == (
+        "ASGAverageCPUUtilization"
+    )
+    assert templates["app"]["Parameters"]["TargetCpuUtilization"]["Default"] == 70
+
+
+def test_launch_template_requires_imdsv2_and_encrypts_the_volume(stacks, aws_client):
+    ec2 = aws_client("ec2")
+    template = ec2.describe_launch_templates(
+        Filters=[{"Name": "tag:aws:cloudformation:stack-name", "Values": ["cblog-app"]}]
+    )["LaunchTemplates"]
+    versions = ec2.describe_launch_template_versions(
+        LaunchTemplateId=template[0]["LaunchTemplateId"]
+    )["LaunchTemplateVersions"]
+    data = versions[0]["LaunchTemplateData"]
+    assert data["MetadataOptions"]["HttpTokens"] == "required"
+    volume = data["BlockDeviceMappings"][0]["Ebs"]
+    assert (volume["VolumeType"], volume["Encrypted"]) == ("gp3", True)
+
+
+def test_load_balancer_redirects_http_and_serves_modern_tls(stacks, aws_client):
+    elb = aws_client("elbv2")
+    balancers = elb.describe_load_balancers()["LoadBalancers"]
+    balancer = next(b for b in balancers if b["DNSName"] == stacks["app"]["LoadBalancerDnsName"])
+    assert balancer["Scheme"] == "internet-facing"
+    listeners = {
+        listener["Port"]: listener
+        for listener in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])[
+            "Listeners"
+        ]
+    }
+    redirect = listeners[80]["DefaultActions"][0]
+    assert redirect["Type"] == "redirect"
+    assert redirect["RedirectConfig"]["Protocol"] == "HTTPS"
+    assert redirect["RedirectConfig"]["StatusCode"] == "HTTP_301"
+    assert listeners[443]["Protocol"] == "HTTPS"
+    assert listeners[443]["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+
+def test_load_balancer_idles_out_before_gunicorn_and_logs_to_the_log_bucket(templates):
+    balancer = templates["app"]["Resources"]["LoadBalancer"]["Properties"]
+    attributes = {a["Key"]: a["Value"] for a in balancer["LoadBalancerAttributes"]}
+    assert int(attributes["idle_timeout.timeout_seconds"]) < 75  # gunicorn keepalive
+    assert attributes["access_logs.s3.enabled"] == "true"
+
+
+def test_target_group_checks_healthz_on_the_app_port(stacks, aws_client):
+    groups = aws_client("elbv2").describe_target_groups()["TargetGroups"]
+    group = next(g for g in groups if g["Port"] == 8000)
+    assert group["HealthCheckPath"] == "/healthz/"
+
+
+def test_instance_role_grants_only_what_the_app_needs(templates):
+    role = templates["app"]["Resources"]["InstanceRole"]["Properties"]
+    assert [p["Fn::Sub"] for p in role["ManagedPolicyArns"]] == [
+        "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
+    ]
+    statements = {s["Sid"]: s for s in role["Policies"][0]["PolicyDocument"]["Statement"]}
+    assert set(statements["MediaObjects"]["Action"]) == {
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+    }
+    assert "/media/*" in json.dumps(statements["MediaObjects"]["Resource"])
+    assert statements["MediaListing"]["Condition"] == {"StringLike": {"s3:prefix": ["media/*"]}}
+    assert "/releases/*" in json.dumps(statements["Release"]["Resource"])
+    text = json.dumps(role)
+    assert '"Resource": "*"' not in text
+    assert '"Action": "*"' not in text and "s3:*" not in text
+
+
+def test_instances_read_their_settings_from_the_stack_path(stacks, aws_client):
+    parameters = aws_client("ssm").get_parameters_by_path(Path=stacks["app"]["SettingsPath"])
+    values = {p["Name"].rsplit("/", 1)[-1]: p["Value"] for p in parameters["Parameters"]}
+    assert values["DJANGO_ALLOWED_HOSTS"] == DOMAIN
+    assert values["DJANGO_CSRF_TRUSTED_ORIGINS"] == f"https://{DOMAIN}"
+    assert values["DB_HOST"] == stacks["data"]["DatabaseHost"]
+    assert values["AWS_STORAGE_BUCKET_NAME"] == stacks["data"]["MediaBucket"]
+    assert values["FORWARDED_ALLOW_IPS"] == "10.10.0.0/16"
+
+
+def test_failover_records_point_to_cloudfront_then_the_s3_website(stacks, aws_client):
+    records = aws_client("route53").list_resource_record_sets(HostedZoneId=stacks["zone_id"])
+    failover = {
+        r["Failover"]: r
+        for r in records["ResourceRecordSets"]
+        if r["Name"].rstrip(".") == DOMAIN and "Failover" in r
+    }
+    assert failover["PRIMARY"]["AliasTarget"]["HostedZoneId"] == "Z2FDTNDATAQYW2"
+    assert failover["PRIMARY"]["HealthCheckId"] == stacks["edge"]["HealthCheckId"]
+    assert failover["SECONDARY"]["AliasTarget"] == {
+        "HostedZoneId": "Z3AQBSTGFYJSTF",
+        "DNSName": "s3-website-us-east-1.amazonaws.com",
+        "EvaluateTargetHealth": False,
+    }
+
+
+def test_health_check_probes_readiness_through_the_load_balancer(stacks, aws_client):
+    check = aws_client("route53").get_health_check(HealthCheckId=stacks["edge"]["HealthCheckId"])
+    config = check["HealthCheck"]["HealthCheckConfig"]
+    assert config["Type"] == "HTTPS"
+    assert config["ResourcePath"] == "/readyz/"
+    assert config["FullyQualifiedDomainName"] == stacks["app"]["LoadBalancerDnsName"]
+
+
+def test_failover_bucket_is_named_after_the_domain(stacks):
+    assert stacks["edge"]["FailoverBucket"] == DOMAIN
+
+
+def test_failover_bucket_serves_index_html_as_a_website(templates):
+    bucket = templates["edge"]["Resources"]["FailoverBucket"]["Properties"]
+    assert bucket["BucketName"] == {"Ref": "DomainName"}
+    assert bucket["WebsiteConfiguration"]["IndexDocument"] == "index.html"
+
+
+def test_distribution_sends_pages_uncached_to_the_load_balancer_over_https(templates):
+    config = templates["edge"]["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    assert origins["app"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    default = config["DefaultCacheBehavior"]
+    assert set(default["AllowedMethods"]) == ALL_METHODS
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+    policies = templates["edge"]["Mappings"]["ManagedPolicies"]
+    assert default["CachePolicyId"] == {"Fn::FindInMap": ["ManagedPolicies", "Cache", "Disabled"]}
+    assert policies["Cache"]["Disabled"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    assert policies["OriginRequest"]["AllViewer"] == "216adef6-5c7f-47e4-b989-5492eafa07d3"
+    assert config["ViewerCertificate"]["MinimumProtocolVersion"] == "TLSv1.2_2021"
+
+
+def test_distribution_caches_static_from_the_app_and_media_from_the_bucket(templates):
+    config = templates["edge"]["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    behaviors = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    optimized = {"Fn::FindInMap": ["ManagedPolicies", "Cache", "Optimized"]}
+    assert behaviors["/static/*"]["TargetOriginId"] == "app"
+    assert behaviors["/static/*"]["CachePolicyId"] == optimized
+    assert behaviors["/media/*"]["TargetOriginId"] == "media"
+    assert behaviors["/media/*"]["CachePolicyId"] == optimized
+    media = next(o for o in config["Origins"] if o["Id"] == "media")
+    assert media["OriginAccessControlId"] == {"Fn::GetAtt": ["OriginAccessControl", "Id"]}
