@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from users.forms import AdminUserAddForm, AdminUserEditForm
 from users.models import Profile, User
 
 
@@ -12,6 +13,18 @@ class ProfileInline(admin.StackedInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    # Both forms ask for the email and check it case-insensitively, as the unique index needs.
+    form = AdminUserEditForm
+    add_form = AdminUserAddForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
     inlines = [ProfileInline]
     list_display = ["username", "email", "is_staff", "is_active", "date_joined"]
 

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UserCreationForm
 
 from blog.forms import ImageUploadField
 from blog.images import AVATAR_IMAGE
@@ -23,6 +23,17 @@ class RegistrationForm(UniqueEmailMixin, UserCreationForm):
     class Meta:
         model = User
         fields = ["username", "email"]
+
+
+class AdminUserAddForm(UniqueEmailMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+
+class AdminUserEditForm(UniqueEmailMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
 
 
 class AccountForm(UniqueEmailMixin, forms.ModelForm):

@@ -1,0 +1,310 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from blog.images import POST_IMAGE, process_image
+from blog.models import Comment, Post
+from blog.services import post_create
+from blog.tests.factories import CategoryFactory, CommentFactory, PostFactory
+from blog.tests.images import make_jpeg
+from users.models import Profile, User
+
+NEW_PASSWORD = "another-long-unusual-passphrase-42"
+
+
+@pytest.fixture
+def admin_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def comment(post, other_user):
+    return CommentFactory(post=post, author=other_user, content="Lovely river.")
+
+
+def changelist_titles(response):
+    return {post.title for post in response.context["cl"].result_list}
+
+
+def run_action(client, model_path, action, objects):
+    return client.post(
+        f"/admin/{model_path}/",
+        {"action": action, "_selected_action": [obj.pk for obj in objects], "post": "yes"},
+    )
+
+
+def admin_user_data(user, **overrides):
+    """The change form's fields for `user`, with the profile inline's management form."""
+    data = {
+        "username": user.username,
+        "email": user.email,
+        "first_name": "",
+        "last_name": "",
+        "is_active": "on",
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "12:00:00",
+        "profile-TOTAL_FORMS": "1",
+        "profile-INITIAL_FORMS": "1",
+        "profile-MIN_NUM_FORMS": "0",
+        "profile-MAX_NUM_FORMS": "1",
+        "profile-0-id": user.profile.pk,
+        "profile-0-user": user.pk,
+        "profile-0-bio": "",
+    }
+    return {**data, **overrides}
+
+
+def admin_add_user_data(username, email):
+    return {
+        "username": username,
+        "email": email,
+        "usable_password": "true",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
+
+
+# Access
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/blog/post/",
+        "/admin/blog/post/add/",
+        "/admin/blog/comment/",
+        "/admin/blog/category/",
+        "/admin/blog/category/add/",
+        "/admin/users/user/",
+        "/admin/users/user/add/",
+    ],
+)
+def test_admin_pages_load_for_staff(admin_client, post, comment, path):
+    assert admin_client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/blog/post/{post.pk}/change/",
+        "/admin/blog/comment/{comment.pk}/change/",
+        "/admin/blog/category/{post.category.pk}/change/",
+        "/admin/users/user/{post.author.pk}/change/",
+    ],
+)
+def test_admin_change_forms_load_for_staff(admin_client, post, comment, path):
+    assert admin_client.get(path.format(post=post, comment=comment)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/blog/post/", "/admin/blog/comment/", "/admin/users/user/"]
+)
+def test_admin_pages_redirect_a_non_staff_user_to_the_admin_login(client, user, path):
+    client.force_login(user)
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+# Post changelist
+
+
+@pytest.fixture
+def posts(user, other_user):
+    travel = CategoryFactory(name="Hiking", slug="hiking")
+    food = CategoryFactory(name="Baking", slug="baking")
+    return {
+        "river": PostFactory(author=user, title="River walk", category=travel),
+        "soup": PostFactory(author=user, title="Onion soup", category=food, draft=True),
+        "bread": PostFactory(author=other_user, title="Rye bread", category=food),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status__exact=draft", {"Onion soup"}),
+        ("status__exact=published", {"River walk", "Rye bread"}),
+        ("category__id__exact={food}", {"Onion soup", "Rye bread"}),
+        ("author__id__exact={bob}", {"Rye bread"}),
+        ("q=walk", {"River walk"}),
+        ("q=bob", {"Rye bread"}),
+    ],
+    ids=["status-draft", "status-published", "category", "author", "search-title", "search-author"],
+)
+def test_post_changelist_filters_and_search(admin_client, posts, other_user, query, expected):
+    query = query.format(food=posts["bread"].category_id, bob=other_user.pk)
+
+    response = admin_client.get(f"/admin/blog/post/?{query}")
+
+    assert response.status_code == 200
+    assert changelist_titles(response) == expected
+
+
+def test_post_changelist_runs_a_constant_number_of_queries(
+    admin_client, user, django_assert_max_num_queries
+):
+    for post in PostFactory.create_batch(15, author=user):
+        CommentFactory(post=post)
+
+    with django_assert_max_num_queries(15):
+        response = admin_client.get("/admin/blog/post/")
+
+    assert len(response.context["cl"].result_list) == 15
+
+
+def test_bulk_publish_publishes_drafts_with_a_publication_date(admin_client, user):
+    draft = PostFactory(author=user, draft=True)
+
+    run_action(admin_client, "blog/post", "publish", [draft])
+
+    draft.refresh_from_db()
+    assert draft.status == Post.Status.PUBLISHED
+    assert abs(draft.published_at - timezone.now()) < timedelta(minutes=1)
+
+
+def test_bulk_publish_keeps_an_existing_publication_date(admin_client, user):
+    first_published = timezone.now() - timedelta(days=30)
+    unpublished = PostFactory(author=user, draft=True, published_at=first_published)
+
+    run_action(admin_client, "blog/post", "publish", [unpublished])
+
+    unpublished.refresh_from_db()
+    assert unpublished.status == Post.Status.PUBLISHED
+    assert unpublished.published_at == first_published
+
+
+def test_bulk_unpublish_moves_published_posts_back_to_drafts(admin_client, posts):
+    run_action(admin_client, "blog/post", "unpublish", [posts["river"], posts["bread"]])
+
+    assert not Post.objects.published().exists()
+
+
+def test_bulk_actions_leave_unselected_posts_alone(admin_client, posts):
+    run_action(admin_client, "blog/post", "unpublish", [posts["river"]])
+
+    assert set(Post.objects.published().values_list("title", flat=True)) == {"Rye bread"}
+
+
+def test_post_change_form_previews_the_image(admin_client, user):
+    upload = SimpleUploadedFile("river.jpg", make_jpeg(), content_type="image/jpeg")
+    post = post_create(
+        author=user,
+        data={"title": "River", "content": "Water.", "status": Post.Status.PUBLISHED},
+        image=process_image(upload, POST_IMAGE),
+    )
+
+    response = admin_client.get(f"/admin/blog/post/{post.pk}/change/")
+
+    image = post.image
+    # S3 URLs are signed per call, so match the object key rather than the whole URL.
+    preview = re.search(
+        r'<img src="([^"]+)" width="(\d+)" height="(\d+)" alt="River"', response.text
+    )
+    assert image.thumbnail.name in preview.group(1)
+    assert preview.group(2, 3) == (str(image.thumbnail_width), str(image.thumbnail_height))
+
+
+def test_post_change_form_without_an_image_shows_no_preview(admin_client, post):
+    response = admin_client.get(f"/admin/blog/post/{post.pk}/change/")
+
+    assert 'style="max-width:240px' not in response.text
+
+
+# Comments
+
+
+def test_hide_action_hides_the_selected_comments(admin_client, comment):
+    run_action(admin_client, "blog/comment", "hide", [comment])
+
+    comment.refresh_from_db()
+    assert comment.is_hidden
+
+
+def test_unhide_action_shows_hidden_comments_again(admin_client, comment):
+    Comment.objects.update(is_hidden=True)
+
+    run_action(admin_client, "blog/comment", "unhide", [comment])
+
+    comment.refresh_from_db()
+    assert not comment.is_hidden
+
+
+def test_bulk_delete_removes_only_the_selected_comments(admin_client, post, other_user):
+    spam = CommentFactory.create_batch(2, post=post, author=other_user, content="Buy now")
+    kept = CommentFactory(post=post, author=other_user)
+
+    response = run_action(admin_client, "blog/comment", "delete_selected", spam)
+
+    assert response.status_code == 302
+    assert list(Comment.objects.all()) == [kept]
+
+
+# Users
+
+
+def test_user_change_page_shows_the_profile_inline(admin_client, user):
+    response = admin_client.get(f"/admin/users/user/{user.pk}/change/")
+
+    assert 'name="profile-0-bio"' in response.text
+
+
+def test_user_change_page_saves_the_profile_bio(admin_client, user):
+    response = admin_client.post(
+        f"/admin/users/user/{user.pk}/change/", admin_user_data(user, **{"profile-0-bio": "Hi"})
+    )
+
+    assert response.status_code == 302
+    assert Profile.objects.get(user=user).bio == "Hi"
+
+
+def test_adding_a_user_in_the_admin_creates_one_profile(admin_client):
+    response = admin_client.post(
+        "/admin/users/user/add/", admin_add_user_data("carol", "Carol@Example.com")
+    )
+
+    assert response.status_code == 302
+    carol = User.objects.get(username="carol")
+    assert carol.email == "carol@example.com"
+    assert Profile.objects.filter(user=carol).count() == 1
+
+
+def test_adding_two_users_in_the_admin_works(admin_client):
+    for name in ("carol", "dave"):
+        response = admin_client.post(
+            "/admin/users/user/add/", admin_add_user_data(name, f"{name}@example.com")
+        )
+        assert response.status_code == 302
+
+    assert User.objects.filter(username__in=["carol", "dave"]).count() == 2
+
+
+def test_adding_a_user_with_a_taken_email_in_the_admin_shows_a_form_error(admin_client, user):
+    response = admin_client.post(
+        "/admin/users/user/add/", admin_add_user_data("carol", "ALICE@example.com")
+    )
+
+    assert response.status_code == 200
+    assert "email" in response.context["adminform"].form.errors
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_changing_a_users_email_to_a_taken_one_in_the_admin_shows_a_form_error(
+    admin_client, user, other_user
+):
+    response = admin_client.post(
+        f"/admin/users/user/{user.pk}/change/",
+        admin_user_data(user, email=other_user.email.upper()),
+    )
+
+    assert response.status_code == 200
+    assert "email" in response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert user.email == "alice@example.com"
