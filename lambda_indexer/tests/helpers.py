@@ -55,3 +55,42 @@ def sqs_message(body, message_id=None):
 
 def sqs_event(*messages):
     return {"Records": list(messages)}
+
+
+def notifying_bucket(s3, sqs) -> tuple[str, str]:
+    """A new bucket whose media/ changes are sent to a new SQS queue, as in production."""
+    bucket = f"media-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket)
+    queue_url = sqs.create_queue(QueueName=bucket)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": queue_arn,
+                    "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "media/"}]}},
+                }
+            ]
+        },
+    )
+    return bucket, queue_url
+
+
+def drain(sqs, queue_url) -> list[dict]:
+    """Receives and deletes every queued message, returned as Lambda's SQS trigger shapes them."""
+    messages = []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
+        "Messages", []
+    ):
+        messages += [sqs_message(m["Body"], m["MessageId"]) for m in batch]
+        sqs.delete_message_batch(
+            QueueUrl=queue_url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)
+            ],
+        )
+    return messages

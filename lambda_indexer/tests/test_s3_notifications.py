@@ -7,12 +7,11 @@ the event-time fallback; the sequencer path is covered by hand-built records els
 import json
 import random
 import time
-import uuid
 
 import pytest
 
 from lambda_indexer.handler import lambda_handler
-from lambda_indexer.tests.helpers import items, live_keys, sqs_event, sqs_message
+from lambda_indexer.tests.helpers import drain, items, live_keys, notifying_bucket, sqs_event
 
 KEYS = [
     "media/plain.jpg",
@@ -30,24 +29,7 @@ RECREATED = "media/with space.jpg"
 def notifications(aws_client):
     """Uploads and deletes objects in a notifying bucket; returns the bucket and the messages."""
     s3, sqs = aws_client("s3"), aws_client("sqs")
-    bucket = f"media-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=bucket)
-    queue_url = sqs.create_queue(QueueName=bucket)["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
-    s3.put_bucket_notification_configuration(
-        Bucket=bucket,
-        NotificationConfiguration={
-            "QueueConfigurations": [
-                {
-                    "QueueArn": queue_arn,
-                    "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
-                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "media/"}]}},
-                }
-            ]
-        },
-    )
+    bucket, queue_url = notifying_bucket(s3, sqs)
 
     def pause():
         # moto stamps events to the millisecond; later changes to a key need a later stamp.
@@ -63,17 +45,7 @@ def notifications(aws_client):
     pause()
     s3.put_object(Bucket=bucket, Key=RECREATED, Body=b"recreated")
 
-    messages = []
-    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
-        "Messages", []
-    ):
-        messages += [sqs_message(m["Body"], m["MessageId"]) for m in batch]
-        sqs.delete_message_batch(
-            QueueUrl=queue_url,
-            Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)
-            ],
-        )
+    messages = drain(sqs, queue_url)
     objects = s3.list_objects_v2(Bucket=bucket, Prefix="media/")["Contents"]
     return {obj["Key"]: obj for obj in objects}, messages
 
