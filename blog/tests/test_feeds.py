@@ -1,0 +1,120 @@
+import random
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from blog.tests.factories import CategoryFactory, CommentFactory, LikeFactory, PostFactory
+
+ATOM = {"atom": "http://www.w3.org/2005/Atom"}
+SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+FEEDS = ["/feeds/rss/", "/feeds/atom/"]
+# Queries a feed or the sitemap may run, whatever the number of posts.
+QUERY_BUDGET = 4
+
+
+def feed_titles(response):
+    root = ET.fromstring(response.content)
+    if root.tag == "rss":
+        return [item.findtext("title") for item in root.findall("./channel/item")]
+    return [entry.findtext("atom:title", namespaces=ATOM) for entry in root.findall("atom:entry", ATOM)]
+
+
+def sitemap_locations(response):
+    root = ET.fromstring(response.content)
+    return [url.findtext("sm:loc", namespaces=SITEMAP) for url in root.findall("sm:url", SITEMAP)]
+
+
+def posts_with_activity(count, author):
+    """Published posts, each with a comment, a hidden comment and a like."""
+    posts = PostFactory.create_batch(count, author=author)
+    for post in posts:
+        CommentFactory(post=post, author=author)
+        CommentFactory(post=post, author=author, is_hidden=True)
+        LikeFactory(post=post, user=author)
+    return posts
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_feed_lists_published_posts_and_never_drafts(client, post, draft, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert feed_titles(response) == [post.title]
+    assert draft.title not in response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/feeds/rss/", "application/rss+xml"), ("/feeds/atom/", "application/atom+xml")],
+)
+def test_feed_is_well_formed_xml_of_its_type(client, post, path, content_type):
+    response = client.get(path)
+
+    assert response["Content-Type"].startswith(content_type)
+    ET.fromstring(response.content)
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_feed_keeps_markup_in_titles_well_formed(client, user, path):
+    PostFactory(author=user, title="Fish & <chips>")
+
+    assert feed_titles(client.get(path)) == ["Fish & <chips>"]
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_feed_lists_the_newest_posts_first(client, user, path):
+    now = timezone.now()
+    ages = list(range(6))
+    random.Random(7).shuffle(ages)
+    for age in ages:
+        PostFactory(author=user, title=f"{age} days old", published_at=now - timedelta(days=age))
+
+    assert feed_titles(client.get(path)) == [f"{age} days old" for age in range(6)]
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_feed_lists_at_most_the_20_newest_posts(client, user, path):
+    now = timezone.now()
+    for age in range(23):
+        PostFactory(author=user, title=f"{age} days old", published_at=now - timedelta(days=age))
+
+    titles = feed_titles(client.get(path))
+
+    assert titles == [f"{age} days old" for age in range(20)]
+
+
+def test_sitemap_lists_published_posts_and_not_drafts(client, post, draft):
+    response = client.get("/sitemap.xml")
+
+    locations = sitemap_locations(response)
+    assert response.status_code == 200
+    assert f"http://testserver{post.get_absolute_url()}" in locations
+    assert not any(draft.slug in location for location in locations)
+
+
+def test_sitemap_lists_only_categories_with_published_posts(client, user):
+    published = PostFactory(author=user, category=CategoryFactory(slug="hiking")).category
+    drafts_only = PostFactory(author=user, category=CategoryFactory(slug="baking"), draft=True)
+
+    locations = sitemap_locations(client.get("/sitemap.xml"))
+
+    assert f"http://testserver{published.get_absolute_url()}" in locations
+    assert f"http://testserver{drafts_only.category.get_absolute_url()}" not in locations
+
+
+@pytest.mark.parametrize("path", [*FEEDS, "/sitemap.xml"])
+def test_feeds_and_sitemap_run_the_same_queries_for_5_or_25_posts(
+    client, user, path, django_assert_max_num_queries
+):
+    posts_with_activity(5, user)
+    with django_assert_max_num_queries(QUERY_BUDGET) as few:
+        client.get(path)
+
+    posts_with_activity(20, user)
+    with django_assert_max_num_queries(QUERY_BUDGET) as many:
+        response = client.get(path)
+
+    assert response.status_code == 200
+    assert len(many) == len(few)
