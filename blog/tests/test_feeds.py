@@ -14,15 +14,21 @@ FEEDS = ["/feeds/rss/", "/feeds/atom/"]
 QUERY_BUDGET = 4
 
 
+def parse(response):
+    return ET.fromstring(response.content)  # noqa: S314 - our own output, not untrusted input
+
+
 def feed_titles(response):
-    root = ET.fromstring(response.content)
+    root = parse(response)
     if root.tag == "rss":
         return [item.findtext("title") for item in root.findall("./channel/item")]
-    return [entry.findtext("atom:title", namespaces=ATOM) for entry in root.findall("atom:entry", ATOM)]
+    return [
+        entry.findtext("atom:title", namespaces=ATOM) for entry in root.findall("atom:entry", ATOM)
+    ]
 
 
 def sitemap_locations(response):
-    root = ET.fromstring(response.content)
+    root = parse(response)
     return [url.findtext("sm:loc", namespaces=SITEMAP) for url in root.findall("sm:url", SITEMAP)]
 
 
@@ -53,7 +59,7 @@ def test_feed_is_well_formed_xml_of_its_type(client, post, path, content_type):
     response = client.get(path)
 
     assert response["Content-Type"].startswith(content_type)
-    ET.fromstring(response.content)
+    parse(response)
 
 
 @pytest.mark.parametrize("path", FEEDS)
