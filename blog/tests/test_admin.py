@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -210,6 +211,44 @@ def test_post_change_form_previews_the_image(admin_client, user):
     )
     assert image.thumbnail.name in preview.group(1)
     assert preview.group(2, 3) == (str(image.thumbnail_width), str(image.thumbnail_height))
+
+
+def test_adding_a_published_post_in_the_admin_sets_its_date_and_renders_it(admin_client, user):
+    response = admin_client.post(
+        "/admin/blog/post/add/",
+        {
+            "title": "From the admin",
+            "slug": "from-the-admin",
+            "author": user.pk,
+            "status": Post.Status.PUBLISHED,
+            "published_at_0": "",
+            "published_at_1": "",
+            "content": "Some **bold** words.",
+        },
+    )
+
+    assert response.status_code == 302
+    post = Post.objects.get(slug="from-the-admin")
+    assert post.published_at is not None
+    assert "<strong>bold</strong>" in post.content_html
+
+
+def test_bulk_deleting_posts_deletes_their_image_files_after_commit(
+    admin_client, user, django_capture_on_commit_callbacks
+):
+    upload = SimpleUploadedFile("river.jpg", make_jpeg(), content_type="image/jpeg")
+    post = post_create(
+        author=user,
+        data={"title": "River", "content": "Water.", "status": Post.Status.PUBLISHED},
+        image=process_image(upload, POST_IMAGE),
+    )
+    names = post.image.file_names
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(admin_client, "blog/post", "delete_selected", [post])
+
+    assert not Post.objects.exists()
+    assert not any(default_storage.exists(name) for name in names)
 
 
 def test_post_change_form_without_an_image_shows_no_preview(admin_client, post):
