@@ -61,3 +61,29 @@ clean:
 LAMBDA_ZIP ?= dist/lambda_indexer.zip
 lambda-zip:
 	python3 -m lambda_indexer.build_zip $(LAMBDA_ZIP)
+
+# The release tarball the instances install (deploy/README.md): git archive of HEAD.
+DIST ?= dist
+RELEASE_VERSION ?= $(shell git describe --tags --always)
+release:
+	mkdir -p $(DIST)
+	git archive --format=tar.gz --prefix=cblog-$(RELEASE_VERSION)/ -o $(DIST)/cblog-$(RELEASE_VERSION).tar.gz HEAD
+	@echo $(DIST)/cblog-$(RELEASE_VERSION).tar.gz
+
+# checkov's pins conflict with requirements-dev.txt, so it lives in a venv of its own.
+CHECKOV_VENV := .venv-checkov
+$(CHECKOV_VENV)/.deps: deploy/requirements-checkov.txt
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet -r deploy/requirements-checkov.txt
+	touch $@
+
+test: $(CHECKOV_VENV)/.deps
+
+# The production topology on loopback (MariaDB, moto, two gunicorns behind HAProxy, the indexer).
+stack: $(VENV)/.dev-deps
+	scripts/start-mariadb
+	$(PYTHON) scripts/stack.py $(STACK_ARGS)
+
+stack-down:
+	$(PYTHON) scripts/stack.py down
