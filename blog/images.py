@@ -22,7 +22,7 @@ ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 # Originals larger than twice this are scaled by 1/2, 1/4 or 1/8 (JPEG DCT scaling) to stay fast.
 ORIGINAL_MIN_SIDE = 1600
 JPEG_QUALITY = 82
-# Pillow's thumbnail() default: a box reduce first, then LANCZOS over the last factor of two.
+# Pillow's thumbnail() default: box-reduce by whole factors, LANCZOS over the last 2x or more.
 REDUCING_GAP = 2.0
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, ImageCms.PyCMSError)
