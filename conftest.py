@@ -1,9 +1,14 @@
 """Fixtures shared by every suite: real servers on loopback, started here and stopped after."""
 
+import http.client
 import os
 import runpy
 import socket
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -128,3 +133,97 @@ def staff_user(db):
 def _fast_password_hashing():
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture
+def s3_media(moto_server, aws_client):
+    """Media on a fresh moto bucket for one test, in either storage mode; yields the bucket name.
+
+    Function-scoped so that it never leaks into later tests: leaving override_settings sends
+    setting_changed for STORAGES, which resets django.core.files.storage.default_storage.
+    """
+    s3 = aws_client("s3")
+    bucket = f"cblog-test-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket)
+    with override_settings(**s3_settings(bucket, moto_server)):
+        yield bucket
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", ()):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
+    s3.delete_bucket(Bucket=bucket)
+
+
+class FaultProxy(ThreadingHTTPServer):
+    """An HTTP proxy to one upstream that records requests and drops those `drop` matches."""
+
+    daemon_threads = True
+
+    def __init__(self, upstream):
+        super().__init__(("127.0.0.1", 0), _ForwardingHandler)
+        self.upstream = urlsplit(upstream).netloc
+        self.drop = lambda method, path: False
+        self.requests = []
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _ForwardingHandler(BaseHTTPRequestHandler):
+    # HTTP/1.1 so that botocore's "Expect: 100-continue" is answered and connections are reused.
+    protocol_version = "HTTP/1.1"
+    HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "expect", "content-length"}
+
+    def forward(self):
+        body = self.read_body()
+        self.server.requests.append((self.command, self.path, dict(self.headers)))
+        if self.server.drop(self.command, self.path):
+            self.close_connection = True  # closes the socket without a status line
+            return
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in self.HOP_BY_HOP}
+        upstream = http.client.HTTPConnection(self.server.upstream, timeout=30)
+        try:
+            upstream.request(self.command, self.path, body=body, headers=headers)
+            response = upstream.getresponse()
+            data = response.read()
+        finally:
+            upstream.close()
+        self.send_response_only(response.status, response.reason)
+        for name, value in response.getheaders():
+            if name.lower() not in self.HOP_BY_HOP:
+                self.send_header(name, value)
+        if self.command == "HEAD":
+            self.send_header("Content-Length", response.getheader("Content-Length", "0"))
+        else:
+            self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def read_body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while size := int(self.rfile.readline().split(b";")[0], 16):
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                pass  # trailers
+            return b"".join(chunks)
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = forward
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def fault_proxy(moto_server):
+    """A FaultProxy in front of moto; set `.drop = lambda method, path: ...` to inject faults."""
+    proxy = FaultProxy(moto_server)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    yield proxy
+    proxy.shutdown()
+    proxy.server_close()
+    thread.join()
