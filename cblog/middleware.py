@@ -1,11 +1,7 @@
-import logging
-
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-
-logger = logging.getLogger(__name__)
 
 
 class HealthCheckMiddleware:
@@ -56,27 +52,3 @@ class RequestSizeLimitMiddleware:
         if length > settings.MAX_REQUEST_BYTES:
             return HttpResponse(render_to_string("413.html", request=request), status=413)
         return self.get_response(request)
-
-
-class DatabaseUnavailableMiddleware:
-    """Turns a lost database connection into a friendly 503 that the site recovers from."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, DatabaseError) or self.connection_usable():
-            return None
-        logger.warning("Database unavailable: %s", exception)
-        connection.close()  # the next request opens a fresh connection
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "5"
-        return response
-
-    @staticmethod
-    def connection_usable():
-        # A failed connect leaves no connection, and MySQL's is_usable() would raise on None.
-        return connection.connection is not None and connection.is_usable()

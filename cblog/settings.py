@@ -64,7 +64,6 @@ MIDDLEWARE = [
     # probe instances by private IP over plain HTTP.
     "cblog.middleware.HealthCheckMiddleware",
     "cblog.middleware.RequestSizeLimitMiddleware",
-    "cblog.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

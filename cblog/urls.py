@@ -9,6 +9,7 @@ from blog.feeds import LatestPostsAtomFeed, LatestPostsFeed
 from blog.sitemaps import sitemaps
 
 admin.site.site_header = "cblog administration"
+handler500 = "cblog.views.server_error"
 
 urlpatterns = [
     path("", include("blog.urls")),

@@ -70,5 +70,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "users/password_reset_email.txt"
     subject_template_name = "users/password_reset_subject.txt"
     success_url = reverse_lazy("users:password-reset-done")
-    # Links use the configured public domain when set; otherwise the (validated) request host.
-    domain_override = settings.SITE_DOMAIN or None
+
+    @property
+    def domain_override(self):
+        # Links use the configured public domain when set; otherwise the (validated) request host.
+        return settings.SITE_DOMAIN or None

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, OperationalError
 from django.urls import path
 
+from cblog.urls import handler500  # noqa: F401  (the error pages under test)
 from cblog.urls import urlpatterns as site_urlpatterns
 from users.models import User
 
