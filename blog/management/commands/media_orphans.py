@@ -1,0 +1,92 @@
+"""Compares the stored media with the Image rows: orphan objects, and rows whose objects are gone."""
+
+import posixpath
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from tqdm import tqdm
+
+from blog.models import Image
+
+
+def stored_names(storage, folder="", progress=None):
+    """Every file name under folder; listdir works alike on local disk and on S3."""
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return  # a local MEDIA_ROOT that was never created
+    for name in files:
+        if progress is not None:
+            progress.update()
+        yield posixpath.join(folder, name)
+    for name in directories:
+        yield from stored_names(storage, posixpath.join(folder, name), progress)
+
+
+def referenced_names():
+    """Each name an Image row refers to, with the row's primary key."""
+    fields = Image.FILE_FIELDS
+    return {
+        name: pk
+        for pk, *names in Image.objects.values_list("pk", *fields).iterator()
+        for name in names
+        if name
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "Lists media objects that no Image row references and Image rows whose objects are "
+        "missing; with --delete, deletes the orphan objects (never rows)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--delete", action="store_true", help="Delete orphan objects.")
+        parser.add_argument(
+            "--min-age",
+            type=int,
+            default=60,
+            metavar="MINUTES",
+            help="Delete only orphans at least this old, sparing uploads whose row is not "
+            "committed yet (default: 60).",
+        )
+
+    def handle(self, *, delete, min_age, **options):
+        # Listed before the rows are read, so an upload committed meanwhile is never an orphan.
+        with tqdm(desc="Listing media", unit=" objects", disable=None) as progress:
+            stored = set(stored_names(default_storage, progress=progress))
+        referenced = referenced_names()
+        orphans = sorted(stored - referenced.keys())
+        missing = sorted(set(referenced) - stored)
+
+        self.report("Orphan objects (no row references them):", orphans)
+        self.report(
+            "Missing objects (rows whose objects are gone):",
+            [f"{name} (image {referenced[name]})" for name in missing],
+        )
+        summary = (
+            f"{len(stored)} objects, {len(set(referenced.values()))} images: "
+            f"{len(orphans)} orphan objects, {len(missing)} missing objects"
+        )
+        if delete:
+            deleted, recent = self.delete(orphans, timezone.now() - timedelta(minutes=min_age))
+            summary += f"; deleted {deleted}, kept {recent} younger than {min_age} min"
+        self.stdout.write(summary)
+
+    def report(self, heading, lines):
+        if lines:
+            self.stdout.write(heading)
+            for line in lines:
+                self.stdout.write(f"  {line}")
+
+    def delete(self, orphans, cutoff):
+        deleted = recent = 0
+        for name in tqdm(orphans, desc="Deleting orphans", unit=" objects", disable=None):
+            if default_storage.get_modified_time(name) > cutoff:
+                recent += 1
+                continue
+            default_storage.delete(name)
+            deleted += 1
+        return deleted, recent
