@@ -87,3 +87,7 @@ stack: $(VENV)/.dev-deps
 
 stack-down:
 	$(PYTHON) scripts/stack.py down
+
+# Benchmarks print figures and assert nothing; run as modules so that they import the project.
+bench: $(VENV)/.dev-deps
+	for script in bench/*.py; do $(PYTHON) -m bench.$$(basename $$script .py) || exit 1; done
