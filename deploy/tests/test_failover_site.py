@@ -38,9 +38,8 @@ def test_page_makes_no_third_party_request():
 def test_page_declares_language_viewport_and_title(page):
     tags = dict(page)
     assert tags["html"]["lang"] == "en"
-    assert "width=device-width" in tags["meta"].get("content", "") or any(
-        t == "meta" and a.get("name") == "viewport" for t, a in page
-    )
+    metas = [attrs for tag, attrs in page if tag == "meta"]
+    assert any(m.get("name") == "viewport" and "width=device-width" in m["content"] for m in metas)
     assert "title" in tags and "h1" in tags
 
 
