@@ -166,7 +166,8 @@ if AWS_STORAGE_BUCKET_NAME:
             "addressing_style": "virtual" if not env("AWS_S3_ENDPOINT_URL") else "path",
             # Private bucket, Object Ownership enforced: ACLs are neither sent nor needed.
             "default_acl": None,
-            "file_overwrite": False,
+            # Keys sit in a fresh uuid folder, so no existence check is needed before upload.
+            "file_overwrite": True,
             "querystring_auth": not env("AWS_S3_CUSTOM_DOMAIN"),
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },

@@ -10,4 +10,6 @@ def post(user):
 
 @pytest.fixture
 def draft(user):
-    return PostFactory(author=user, title="Unfinished thoughts", slug="unfinished-thoughts", draft=True)
+    return PostFactory(
+        author=user, title="Unfinished thoughts", slug="unfinished-thoughts", draft=True
+    )
