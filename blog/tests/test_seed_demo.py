@@ -1,0 +1,22 @@
+import io
+
+from django.core.management import call_command
+
+from blog.models import Post
+from users.models import User
+
+
+def test_seed_demo_creates_users_and_posts_with_pictures(db):
+    out = io.StringIO()
+    call_command("seed_demo", posts=3, users=2, stdout=out, verbosity=0)
+    assert User.objects.filter(username__startswith="demo").count() == 2
+    assert Post.objects.count() == 3
+    assert all(post.image and post.image.thumbnail_width == 480 for post in Post.objects.all())
+    assert "Created 3 posts" in out.getvalue()
+
+
+def test_seed_demo_can_run_twice_without_duplicate_users(db):
+    call_command("seed_demo", posts=1, users=2, no_images=True, verbosity=0)
+    call_command("seed_demo", posts=1, users=2, no_images=True, verbosity=0)
+    assert User.objects.filter(username__startswith="demo").count() == 2
+    assert Post.objects.count() == 2
