@@ -328,15 +328,15 @@ class Stack:
             "AWS_ENDPOINT_URL": self.moto_url,
         }
 
-    def manage(self, *args, **kwargs):
+    def manage(self, *args, **env):
+        """Runs a management command against the stack, as its instances are configured."""
         return subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **env},
             check=True,
             capture_output=True,
             text=True,
-            **kwargs,
         )
 
     def migrate(self):
