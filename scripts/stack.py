@@ -410,6 +410,16 @@ class Stack:
             timeout,
         )
 
+    def restore(self):
+        """Brings back whatever a fault test took down: database, instances, S3 endpoint."""
+        if self.private_db and "mariadb" not in self.procs:
+            self.start_db()
+        for name in self.instances:
+            if name not in self.procs:
+                self.start_app(name)
+        self.s3_up()
+        self.wait_until_balanced()
+
     def s3_down(self):
         self.haproxy("disable frontend s3")
 
