@@ -47,7 +47,7 @@ def test_an_admin_unpublishes_and_republishes_a_post_and_hides_a_comment(stack, 
     run_action(admin, "comment", "Buy cheap watches", "hide")
     assert admin.page.get_by_text("1 comment(s) hidden.").is_visible()
     assert stack.sql(
-        "SELECT is_hidden FROM blog_comment WHERE content LIKE 'Buy cheap watches%%'"
+        "SELECT is_hidden FROM blog_comment WHERE content LIKE 'Buy cheap watches%'"
     ) == ((1,),)
     erin.goto(path)
     assert erin.page.get_by_text("Buy cheap watches").count() == 0
