@@ -421,9 +421,12 @@ class Stack:
         self.wait_until_balanced()
 
     def s3_down(self):
+        # New connections are refused; requests on kept-alive ones get a 503 from the balancer.
         self.haproxy("disable frontend s3")
+        self.haproxy("set server moto/moto state maint")
 
     def s3_up(self):
+        self.haproxy("set server moto/moto state ready")
         self.haproxy("enable frontend s3")
 
 

@@ -51,7 +51,10 @@ def test_while_the_database_restarts_pages_answer_a_friendly_503_then_recover_by
 
 def test_with_the_s3_endpoint_down_a_post_with_a_picture_fails_clearly_and_stores_nothing(stack):
     session = register(stack.url, "photographer")
-    existing = create_post(session, stack.url, "Readable without S3").headers["Location"]
+    # A picture through each instance, so both hold kept-alive connections to the endpoint.
+    for number, port in enumerate(stack.app_ports.values()):
+        posted = create_post(session, f"http://127.0.0.1:{port}", f"Warm {number}", make_jpeg())
+    existing = posted.headers["Location"]
     keys_before = bucket_keys(stack)
 
     stack.s3_down()
