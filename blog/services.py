@@ -57,6 +57,7 @@ def image_uploaded(processed: ProcessedImage | None, *, folder: str):
                 uploaded.append(name)
                 setattr(image, field, name)
         except Exception as exc:
+            logger.exception("Upload to %s failed", prefix)
             raise ImageStorageError("The image could not be stored.") from exc
         image.width, image.height = processed.original.width, processed.original.height
         image.display_width, image.display_height = (

@@ -19,9 +19,6 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "correct horse battery staple 42"
 # Admin pages link no icon, so chromium asks for /favicon.ico, which the app does not serve yet.
-TOLERATED_PATHS = {"/favicon.ico"}
-
-
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory):
     with Stack(tmp_path_factory.mktemp("stack"), db_name=f"cblog_browser_{os.getpid()}") as up:
@@ -55,7 +52,7 @@ class Visitor:
 
     def on_console(self, message):
         url = message.location.get("url", "")
-        if url in self.expected_errors or urlsplit(url).path in TOLERATED_PATHS:
+        if url in self.expected_errors:
             return
         if message.type == "error":
             self.problems.append(f"console error: {message.text} at {message.location}")
