@@ -18,7 +18,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "correct horse battery staple 42"
-# Admin pages link no icon, so chromium asks for /favicon.ico, which the app does not serve yet.
+
+
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory):
     with Stack(tmp_path_factory.mktemp("stack"), db_name=f"cblog_browser_{os.getpid()}") as up:
