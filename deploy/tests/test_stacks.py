@@ -6,7 +6,7 @@ import pytest
 
 from lambda_indexer import build_zip
 
-from .conftest import STACK_ORDER, for_moto
+from .conftest import DEPLOY, STACK_ORDER, for_moto
 
 pytestmark = pytest.mark.deploy
 
@@ -418,12 +418,15 @@ def test_failover_records_point_to_cloudfront_then_the_s3_website(stacks, aws_cl
     }
 
 
-def test_health_check_probes_readiness_through_the_load_balancer(stacks, aws_client):
+def test_health_check_probes_cloudfront_serving_the_failover_page(stacks, aws_client, templates):
     check = aws_client("route53").get_health_check(HealthCheckId=stacks["edge"]["HealthCheckId"])
     config = check["HealthCheck"]["HealthCheckConfig"]
     assert config["Type"] == "HTTPS"
-    assert config["ResourcePath"] == "/readyz/"
-    assert config["FullyQualifiedDomainName"] == stacks["app"]["LoadBalancerDnsName"]
+    assert config["ResourcePath"] == "/failover/index.html"
+    # moto has no CloudFront: the distribution's domain name is read from the template.
+    declared = templates["edge"]["Resources"]["HealthCheck"]["Properties"]["HealthCheckConfig"]
+    assert declared["FullyQualifiedDomainName"] == {"Fn::GetAtt": ["Distribution", "DomainName"]}
+    assert declared["EnableSNI"] is True
 
 
 def test_failover_bucket_is_named_after_the_domain(stacks):
@@ -460,3 +463,75 @@ def test_distribution_caches_static_from_the_app_and_media_from_the_bucket(templ
     assert behaviors["/media/*"]["CachePolicyId"] == optimized
     media = next(o for o in config["Origins"] if o["Id"] == "media")
     assert media["OriginAccessControlId"] == {"Fn::GetAtt": ["OriginAccessControl", "Id"]}
+
+
+def distribution_config(templates):
+    return templates["edge"]["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+
+
+def test_distribution_reads_the_failover_bucket_through_its_rest_endpoint_and_oac(templates):
+    config = distribution_config(templates)
+    origins = {o["Id"]: o for o in config["Origins"]}
+    failover = origins["failover"]
+    assert failover["DomainName"] == {"Fn::GetAtt": ["FailoverBucket", "RegionalDomainName"]}
+    assert failover["OriginAccessControlId"] == {"Fn::GetAtt": ["OriginAccessControl", "Id"]}
+    assert failover["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    assert "CustomOriginConfig" not in failover  # the website endpoint has no HTTPS
+    behaviors = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    behavior = behaviors["/failover/*"]
+    assert behavior["TargetOriginId"] == "failover"
+    assert set(behavior["AllowedMethods"]) == set(behavior["CachedMethods"]) == {"GET", "HEAD"}
+    assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
+    optimized = {"Fn::FindInMap": ["ManagedPolicies", "Cache", "Optimized"]}
+    assert behavior["CachePolicyId"] == optimized
+    assert templates["edge"]["Mappings"]["ManagedPolicies"]["Cache"]["Optimized"] == (
+        "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    )
+
+
+def test_one_origin_access_control_signs_every_s3_origin(templates):
+    controls = resources_of(templates["edge"], "AWS::CloudFront::OriginAccessControl")
+    assert list(controls) == ["OriginAccessControl"]
+    control = controls["OriginAccessControl"]["OriginAccessControlConfig"]
+    assert control["OriginAccessControlOriginType"] == "s3"
+    assert (control["SigningBehavior"], control["SigningProtocol"]) == ("always", "sigv4")
+    s3_origins = [o for o in distribution_config(templates)["Origins"] if "S3OriginConfig" in o]
+    assert {o["Id"] for o in s3_origins} == {"media", "failover"}
+    for origin in s3_origins:
+        assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["OriginAccessControl", "Id"]}
+
+
+def test_server_errors_get_the_failover_page_with_their_own_status(templates):
+    config = distribution_config(templates)
+    responses = {r["ErrorCode"]: r for r in config["CustomErrorResponses"]}
+    # 404 stays the app's own page.
+    assert set(responses) == {500, 502, 503, 504}
+    behaviors = {b["PathPattern"]: b["TargetOriginId"] for b in config["CacheBehaviors"]}
+    for code, response in responses.items():
+        assert response["ResponseCode"] == code
+        assert response["ResponsePagePath"] == "/failover/index.html"
+        assert 0 < response["ErrorCachingMinTTL"] <= 10
+    # The page path must route to the bucket (the failing origin cannot serve it) and exist.
+    assert behaviors["/failover/*"] == "failover"
+    assert (DEPLOY / "failover" / "index.html").is_file()
+
+
+def test_failover_bucket_policy_lets_the_distribution_read_failover_and_anyone_read_the_site(
+    templates,
+):
+    statements = templates["edge"]["Resources"]["FailoverBucketPolicy"]["Properties"][
+        "PolicyDocument"
+    ]["Statement"]
+    by_sid = {s["Sid"]: s for s in statements}
+    reader = by_sid["CloudFrontReadsFailover"]
+    assert reader["Effect"] == "Allow"
+    assert reader["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert reader["Action"] == "s3:GetObject"
+    assert reader["Resource"] == {"Fn::Sub": "${FailoverBucket.Arn}/failover/*"}
+    source = reader["Condition"]["StringEquals"]["AWS:SourceArn"]
+    assert source == {
+        "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}"
+    }
+    public = by_sid["PublicRead"]
+    assert (public["Principal"], public["Action"]) == ("*", "s3:GetObject")
+    assert public["Resource"] == {"Fn::Sub": "${FailoverBucket.Arn}/*"}
