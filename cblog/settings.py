@@ -93,11 +93,14 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite unless DB_HOST is set, then MySQL through mysqlclient.
+# Database: SQLite unless DB_HOST is set, then MySQL through mysqlclient. With DB_SECRET_ARN
+# (and no DB_PASSWORD) the credentials come from that secret at connect time (cblog/db_mysql).
 if env("DB_HOST"):
+    db_secret_arn = "" if env("DB_PASSWORD") else env("DB_SECRET_ARN")
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.mysql",
+            "ENGINE": "cblog.db_mysql" if db_secret_arn else "django.db.backends.mysql",
+            "SECRET_ARN": db_secret_arn,
             "HOST": env("DB_HOST"),
             "PORT": env("DB_PORT", "3306"),
             "NAME": env("DB_NAME", "cblog"),

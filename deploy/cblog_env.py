@@ -10,7 +10,6 @@ secrets may hold any printable character.
 """
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -64,9 +63,8 @@ def collect(*, session, ssm_path, db_secret_arn, secret_key_arn, private_ip):
     values = ssm_values(session.client("ssm"), ssm_path)
     secrets = session.client("secretsmanager")
     if db_secret_arn:
-        database = json.loads(secrets.get_secret_value(SecretId=db_secret_arn)["SecretString"])
-        values["DB_USER"] = database["username"]
-        values["DB_PASSWORD"] = database["password"]
+        # Only the name: the app reads the password when it connects, so RDS may rotate it.
+        values["DB_SECRET_ARN"] = db_secret_arn
     if secret_key_arn:
         values["DJANGO_SECRET_KEY"] = secrets.get_secret_value(SecretId=secret_key_arn)[
             "SecretString"

@@ -188,8 +188,8 @@ def gunicorn(installed):
 
 def test_bootstrap_writes_the_environment_from_parameters_and_secrets(installed):
     values = loads(Path(installed["CBLOG_ENV_FILE"]).read_text())
-    assert values["DB_USER"] == "root"
-    assert values["DB_PASSWORD"] == ""
+    assert values["DB_SECRET_ARN"] == installed["CBLOG_DB_SECRET_ARN"]
+    assert "DB_PASSWORD" not in values
     assert len(values["DJANGO_SECRET_KEY"]) == 64
     assert values["DJANGO_ALLOWED_HOSTS"] == f"{DOMAIN},127.0.0.1"
     assert values["FORWARDED_ALLOW_IPS"] == "10.10.0.0/16"
