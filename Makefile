@@ -7,7 +7,9 @@ PYTEST := $(BIN)/pytest
 # Debian packages: build headers for mysqlclient; the rest serve the tests.
 RUN_DEB := python3-venv pkg-config default-libmysqlclient-dev build-essential
 TEST_DEB := $(RUN_DEB) chromium shellcheck systemd haproxy mariadb-client zip
-MARIADB_ENV := DB_HOST=127.0.0.1 DB_PORT=3306 DB_USER=root DB_PASSWORD= DB_NAME=cblog
+# DB_NAME can be overridden so that parallel runs on one server use separate test databases.
+DB_NAME ?= cblog
+MARIADB_ENV := DB_HOST=127.0.0.1 DB_PORT=3306 DB_USER=root DB_PASSWORD= DB_NAME=$(DB_NAME)
 
 .PHONY: run test test-sqlite test-mariadb test-s3 lint format demo lambda-zip release stack stack-down bench clean
 
