@@ -1,11 +1,8 @@
 from django.contrib import admin, messages
-from django.db.models import Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.html import format_html
 
 from blog.models import Category, Comment, Post
-from blog.services import post_render
+from blog.services import post_prepare, posts_publish
 
 
 @admin.register(Category)
@@ -15,13 +12,30 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """Filters by what readers see, through the same queryset methods as the site."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Post.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == Post.Status.PUBLISHED:
+            return queryset.published()
+        if self.value() == Post.Status.DRAFT:
+            return queryset.drafts()
+        return queryset
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = [
         "title", "author", "status", "category", "published_at", "like_count", "comment_count",
         "view_count",
     ]  # fmt: skip
-    list_filter = ["status", "category", ("author", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [PublicationFilter, "category", ("author", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "content", "author__username"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
@@ -58,22 +72,17 @@ class PostAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if obj.is_published:
-            obj.publish()
-        post_render(obj)
+        post_prepare(obj)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Publish selected posts")
     def publish(self, request, queryset):
-        count = queryset.filter(status=Post.Status.DRAFT).update(
-            status=Post.Status.PUBLISHED,
-            published_at=Coalesce("published_at", Value(timezone.now())),
-        )
+        count = posts_publish(posts=queryset)
         self.message_user(request, f"{count} post(s) published.", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected posts (back to draft)")
     def unpublish(self, request, queryset):
-        count = queryset.filter(status=Post.Status.PUBLISHED).update(status=Post.Status.DRAFT)
+        count = queryset.published().update(status=Post.Status.DRAFT)
         self.message_user(request, f"{count} post(s) moved back to drafts.", messages.SUCCESS)
 
 

@@ -3,7 +3,6 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 
 
 class Category(models.Model):
@@ -52,16 +51,24 @@ class Image(models.Model):
         )
 
 
+def public_condition() -> Q:
+    """What makes a post public: every published/draft query is built from this one condition."""
+    return Q(status=Post.Status.PUBLISHED)
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Post.Status.PUBLISHED)
+        return self.filter(public_condition())
+
+    def drafts(self):
+        return self.exclude(public_condition())
 
     def visible_to(self, user):
         """Published posts, plus the user's own drafts; staff see every draft."""
         if user.is_staff:
             return self.all()
         if user.is_authenticated:
-            return self.filter(Q(status=Post.Status.PUBLISHED) | Q(author=user))
+            return self.filter(public_condition() | Q(author=user))
         return self.published()
 
     def with_counts(self):
@@ -133,10 +140,6 @@ class Post(models.Model):
 
     def can_edit(self, user):
         return user.is_authenticated and (user.is_staff or user.pk == self.author_id)
-
-    def publish(self):
-        self.status = self.Status.PUBLISHED
-        self.published_at = self.published_at or timezone.now()
 
 
 class Comment(models.Model):

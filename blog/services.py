@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
@@ -95,7 +96,13 @@ def image_replaced(owner, field: str, processed: ProcessedImage | None, *, folde
             old.delete()
 
 
-def post_render(post: Post):
+def post_prepare(post: Post):
+    """Readies a post for saving: the one place that stamps published_at and renders Markdown.
+
+    A published post keeps its first publication date; a draft keeps whatever date it had.
+    """
+    if post.is_published and not post.published_at:
+        post.published_at = timezone.now()
     post.content_html = render_markdown(post.content)
     post.excerpt = Truncator(strip_tags(post.content_html)).words(40, truncate="…")[:300]
 
@@ -123,9 +130,7 @@ def post_save_with_unique_slug(post: Post):
 
 def post_create(*, author, data: dict, image: ProcessedImage | None = None) -> Post:
     post = Post(author=author, **data)
-    if post.is_published:
-        post.publish()
-    post_render(post)
+    post_prepare(post)
     with image_replaced(post, "image", image, folder="blog"):
         post_save_with_unique_slug(post)
     return post
@@ -137,12 +142,21 @@ def post_update(
     """Updates fields (the slug stays stable); a new or removed image deletes the old objects."""
     for field, value in data.items():
         setattr(post, field, value)
-    if post.is_published:
-        post.publish()
-    post_render(post)
+    post_prepare(post)
     with image_replaced(post, "image", image, folder="blog", remove=remove_image):
         post.save()
     return post
+
+
+def posts_publish(*, posts) -> int:
+    """Publishes the drafts among `posts`; returns how many were published."""
+    with transaction.atomic():
+        drafts = list(posts.drafts())
+        for post in drafts:
+            post.status = Post.Status.PUBLISHED
+            post_prepare(post)
+            post.save()
+    return len(drafts)
 
 
 def post_delete(*, post: Post):

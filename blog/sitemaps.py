@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
 
 from blog.models import Category, Post
 
@@ -17,7 +18,9 @@ class CategorySitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return Category.objects.filter(posts__status=Post.Status.PUBLISHED).distinct()
+        return Category.objects.filter(
+            Exists(Post.objects.published().filter(category=OuterRef("pk")))
+        )
 
 
 sitemaps = {"posts": PostSitemap, "categories": CategorySitemap}

@@ -100,7 +100,8 @@ class DraftListView(LoginRequiredMixin, PostListMixin, ListView):
 
     def get_queryset(self):
         return (
-            Post.objects.filter(author=self.request.user, status=Post.Status.DRAFT)
+            Post.objects.drafts()
+            .filter(author=self.request.user)
             .with_counts()
             .order_by("-updated_at")
         )

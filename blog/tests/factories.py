@@ -1,8 +1,7 @@
 import factory
-from django.utils import timezone
 
 from blog.models import Category, Comment, Like, Post
-from blog.services import post_render
+from blog.services import post_prepare
 from users.tests.factories import UserFactory
 
 
@@ -26,16 +25,15 @@ class PostFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory)
     content = "Some *Markdown* content about the river."
     status = Post.Status.PUBLISHED
-    published_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def rendered(post, create, extracted, **kwargs):
-        post_render(post)
+    def prepared(post, create, extracted, **kwargs):
+        post_prepare(post)
         if create:
-            post.save(update_fields=["content_html", "excerpt"])
+            post.save(update_fields=["published_at", "content_html", "excerpt"])
 
     class Params:
-        draft = factory.Trait(status=Post.Status.DRAFT, published_at=None)
+        draft = factory.Trait(status=Post.Status.DRAFT)
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -181,3 +181,12 @@ def test_a_session_remembers_viewed_posts(user):
         False,
         False,
     ]
+
+
+def test_publishing_in_bulk_publishes_only_the_drafts(post, draft):
+    first = post.published_at
+    assert services.posts_publish(posts=Post.objects.all()) == 1
+    post.refresh_from_db()
+    draft.refresh_from_db()
+    assert draft.is_published and draft.published_at is not None
+    assert post.published_at == first
