@@ -1,5 +1,9 @@
+from html import unescape
+
 import markdown
 import nh3
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
@@ -25,3 +29,8 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
+
+
+def plain_text_excerpt(html: str) -> str:
+    """The first words of rendered HTML as plain text, entities decoded: templates escape it once."""
+    return Truncator(unescape(strip_tags(html))).words(40, truncate="…")[:300]

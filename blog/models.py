@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -48,6 +49,19 @@ class Image(models.Model):
         return (
             f"{self.thumbnail.url} {self.thumbnail_width}w, "
             f"{self.display.url} {self.display_width}w"
+        )
+
+
+# Words that routes under /post/ use (/post/new/): a post's slug must never shadow a page.
+RESERVED_SLUGS = frozenset({"new"})
+
+
+def validate_slug_not_reserved(slug):
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is the address of one of the site's pages; choose another slug.",
+            code="reserved",
+            params={"slug": slug},
         )
 
 
@@ -103,7 +117,9 @@ class Post(models.Model):
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        max_length=220, unique=True, allow_unicode=True, validators=[validate_slug_not_reserved]
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
     )

@@ -9,12 +9,11 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 
 from blog.images import ProcessedImage
-from blog.markdown import render_markdown
-from blog.models import Comment, Image, Like, Post
+from blog.markdown import plain_text_excerpt, render_markdown
+from blog.models import RESERVED_SLUGS, Comment, Image, Like, Post
 
 logger = logging.getLogger(__name__)
 
@@ -104,18 +103,18 @@ def post_prepare(post: Post):
     if post.is_published and not post.published_at:
         post.published_at = timezone.now()
     post.content_html = render_markdown(post.content)
-    post.excerpt = Truncator(strip_tags(post.content_html)).words(40, truncate="…")[:300]
+    post.excerpt = plain_text_excerpt(post.content_html)
 
 
 def post_save_with_unique_slug(post: Post):
-    """Saves a new post under the first free slug made from its title."""
+    """Saves a new post under the first free slug made from its title that no route uses."""
     base = slugify(post.title, allow_unicode=True)[:200].strip("-") or "post"
     taken = set(Post.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     number = 1
     while True:
         candidate = base if number == 1 else f"{base}-{number}"
         number += 1
-        if candidate in taken:
+        if candidate in taken or candidate in RESERVED_SLUGS:
             continue
         post.slug = candidate
         try:

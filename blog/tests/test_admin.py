@@ -233,6 +233,23 @@ def test_adding_a_published_post_in_the_admin_sets_its_date_and_renders_it(admin
     assert "<strong>bold</strong>" in post.content_html
 
 
+def test_the_admin_refuses_a_slug_that_a_route_uses(admin_client, user):
+    response = admin_client.post(
+        "/admin/blog/post/add/",
+        {
+            "title": "New",
+            "slug": "new",
+            "author": user.pk,
+            "status": Post.Status.PUBLISHED,
+            "content": "Hello.",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "choose another slug" in str(response.context["adminform"].form.errors["slug"])
+    assert not Post.objects.exists()
+
+
 def test_bulk_deleting_posts_deletes_their_image_files_after_commit(
     admin_client, user, django_capture_on_commit_callbacks
 ):

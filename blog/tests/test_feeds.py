@@ -124,3 +124,20 @@ def test_feeds_and_sitemap_run_the_same_queries_for_5_or_25_posts(
 
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def feed_descriptions(response):
+    root = parse(response)
+    if root.tag == "rss":
+        return [item.findtext("description") for item in root.findall("./channel/item")]
+    return [
+        entry.findtext("atom:summary", namespaces=ATOM)
+        for entry in root.findall("atom:entry", ATOM)
+    ]
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_feed_descriptions_escape_ampersands_and_angle_brackets_exactly_once(client, user, path):
+    PostFactory(author=user, content="Tom & Jerry say 5 < 6")
+
+    assert feed_descriptions(client.get(path)) == ["<p>Tom &amp; Jerry say 5 &lt; 6</p>"]

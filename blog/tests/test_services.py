@@ -190,3 +190,12 @@ def test_publishing_in_bulk_publishes_only_the_drafts(post, draft):
     draft.refresh_from_db()
     assert draft.is_published and draft.published_at is not None
     assert post.published_at == first
+
+
+def test_the_excerpt_is_plain_text_with_entities_decoded(user):
+    post = create(user, content="**Tom** & Jerry say 5 < 6")
+    assert post.excerpt == "Tom & Jerry say 5 < 6"
+
+
+def test_a_title_that_is_a_route_word_never_gets_that_slug(user):
+    assert create(user, "New").slug == "new-2"

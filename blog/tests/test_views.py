@@ -371,3 +371,24 @@ def test_detail_shows_whether_the_reader_likes_the_post(as_role, post):
     assert "Like <span" in client.get(f"/post/{post.slug}/").text
     client.post(f"/post/{post.slug}/like/")
     assert "Unlike <span" in client.get(f"/post/{post.slug}/").text
+
+
+def test_a_post_titled_new_is_readable_and_the_create_form_stays(as_role):
+    client = as_role("owner")
+    response = client.post("/post/new/", post_form(title="New"))
+    assert response.status_code == 302
+    assert client.get(response["Location"]).context["post"].title == "New"
+    assert "form" in client.get("/post/new/").context
+
+
+def test_excerpts_are_escaped_exactly_once_in_cards_and_meta_descriptions(client, user):
+    post = PostFactory(author=user, content="Tom & Jerry say 5 < 6")
+    escaped = "Tom &amp; Jerry say 5 &lt; 6"
+
+    card = client.get("/").text
+    detail = client.get(f"/post/{post.slug}/").text
+
+    assert f'<p class="card-text flex-grow-1">{escaped}</p>' in card
+    assert f'<meta name="description" content="{escaped}">' in detail
+    assert f'<meta property="og:description" content="{escaped}">' in detail
+    assert "&amp;amp;" not in card + detail

@@ -1,0 +1,32 @@
+"""Data migrations, run against today's models."""
+
+from importlib import import_module
+
+from django.apps import apps
+
+from blog.models import Post
+from blog.tests.factories import PostFactory
+
+reserved_slugs_and_plain_excerpts = import_module(
+    "blog.migrations.0004_reserved_slugs_and_plain_excerpts"
+)
+
+
+def test_posts_on_a_reserved_slug_move_to_the_first_free_one(user):
+    PostFactory(author=user, slug="new-2")
+    stuck = PostFactory(author=user, title="New", slug="new")
+
+    reserved_slugs_and_plain_excerpts.move_posts_off_reserved_slugs(apps, None)
+
+    stuck.refresh_from_db()
+    assert stuck.slug == "new-3"
+
+
+def test_escaped_excerpts_are_rederived_as_plain_text(user):
+    post = PostFactory(author=user, content="Tom & Jerry say 5 < 6")
+    Post.objects.filter(pk=post.pk).update(excerpt="Tom &amp; Jerry say 5 &lt; 6")
+
+    reserved_slugs_and_plain_excerpts.rederive_excerpts(apps, None)
+
+    post.refresh_from_db()
+    assert post.excerpt == "Tom & Jerry say 5 < 6"
