@@ -6,4 +6,4 @@ class UsersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from users import signals  # noqa: F401
+        from users import checks, signals  # noqa: F401

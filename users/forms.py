@@ -1,45 +1,84 @@
 from django import forms
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    UserChangeForm,
+    UserCreationForm,
+    UsernameField,
+)
 
 from blog.forms import ImageUploadField
 from blog.images import AVATAR_IMAGE
+from users.identity import normalize_email, username_skeleton
 from users.models import Profile, User
 
 
+class NormalizedEmailField(forms.EmailField):
+    """Normalises before validating, so that full-width letters are ordinary ones."""
+
+    def to_python(self, value):
+        return normalize_email(super().to_python(value))
+
+
+FIELD_CLASSES = {"username": UsernameField, "email": NormalizedEmailField}
+
+
 class UniqueEmailMixin:
-    """Email addresses are unique whatever their case."""
+    """Email addresses are unique once normalised (case, compatibility forms, invisibles)."""
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        others = User.objects.filter(email__iexact=email)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
+        email = self.cleaned_data["email"]
+        if others(self.instance).filter(email=email).exists():
             raise forms.ValidationError("An account with this email address already exists.")
         return email
 
 
-class RegistrationForm(UniqueEmailMixin, UserCreationForm):
+class DistinctUsernameMixin:
+    """Refuses a username that looks like another account's (alice with a Cyrillic a)."""
+
+    def clean_username(self):
+        # UserCreationForm's own check (names differing only in case) runs first; it returns
+        # None once it has reported the name as taken.
+        parent = getattr(super(), "clean_username", None)
+        username = parent() if parent else self.cleaned_data["username"]
+        if username is None:
+            return username
+        if others(self.instance).filter(username_skeleton=username_skeleton(username)).exists():
+            raise forms.ValidationError(
+                "This username looks too much like an existing one. Please choose another."
+            )
+        return username
+
+
+def others(user):
+    """Every account but this one (a new user has none to exclude)."""
+    return User.objects.exclude(pk=user.pk) if user.pk else User.objects.all()
+
+
+class RegistrationForm(DistinctUsernameMixin, UniqueEmailMixin, UserCreationForm):
     class Meta:
         model = User
         fields = ["username", "email"]
+        field_classes = FIELD_CLASSES
 
 
-class AdminUserAddForm(UniqueEmailMixin, AdminUserCreationForm):
+class AdminUserAddForm(DistinctUsernameMixin, UniqueEmailMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ["username", "email"]
+        field_classes = FIELD_CLASSES
 
 
-class AdminUserEditForm(UniqueEmailMixin, UserChangeForm):
+class AdminUserEditForm(DistinctUsernameMixin, UniqueEmailMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
+        field_classes = FIELD_CLASSES
 
 
 class AccountForm(UniqueEmailMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email"]
+        field_classes = {"email": NormalizedEmailField}
 
 
 class ProfileForm(forms.ModelForm):

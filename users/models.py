@@ -2,13 +2,20 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 
+from users.identity import SKELETON_MAX_LENGTH, canonical_email, username_skeleton
+
 
 class User(AbstractUser):
-    # Stored lower-cased, so the unique index makes addresses unique case-insensitively.
+    # Stored canonical (NFKC, lower-cased), so the unique index holds after normalisation.
     email = models.EmailField("email address", unique=True)
+    # Look-alike usernames share a skeleton; indexed so that registration checks in one query.
+    username_skeleton = models.CharField(
+        max_length=SKELETON_MAX_LENGTH, db_index=True, editable=False
+    )
 
     def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
+        self.email = canonical_email(self.email)
+        self.username_skeleton = username_skeleton(self.get_username())
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
