@@ -6,10 +6,13 @@ PYTHON := $(BIN)/python
 PYTEST := $(BIN)/pytest
 # Debian packages: build headers for mysqlclient; the rest serve the tests.
 RUN_DEB := python3-venv pkg-config default-libmysqlclient-dev build-essential
-TEST_DEB := $(RUN_DEB) chromium shellcheck systemd haproxy mariadb-client zip
+TEST_DEB := $(RUN_DEB) chromium shellcheck systemd haproxy mariadb-client zip redis-server
 # DB_NAME can be overridden so that parallel runs on one server use separate test databases.
 DB_NAME ?= cblog
-MARIADB_ENV := DB_HOST=127.0.0.1 DB_PORT=3306 DB_USER=root DB_PASSWORD= DB_NAME=$(DB_NAME)
+# The MariaDB pass also runs the cache and throttles on Redis, in a database number of its own.
+REDIS_DB ?= 5
+MARIADB_ENV := DB_HOST=127.0.0.1 DB_PORT=3306 DB_USER=root DB_PASSWORD= DB_NAME=$(DB_NAME) \
+	REDIS_URL=redis://127.0.0.1:6379/$(REDIS_DB)
 
 .PHONY: run test test-sqlite test-mariadb test-s3 lint format demo lambda-zip release stack stack-down bench clean
 
@@ -29,9 +32,11 @@ run: $(VENV)/.run-deps
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PYTHON) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PYTHON) manage.py runserver 127.0.0.1:8000
 
-# The whole suite on SQLite with local media, then the app suites again on MariaDB and on S3.
+# The whole suite on SQLite with local media and a local-memory cache, then the app suites again
+# on MariaDB with Redis, and on S3.
 test: $(VENV)/.dev-deps
 	scripts/start-mariadb
+	scripts/start-redis
 	$(MAKE) --no-print-directory lint test-sqlite test-mariadb test-s3
 
 test-sqlite:

@@ -129,6 +129,34 @@ def staff_user(db):
     return StaffFactory(username="admin")
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_keys(settings):
+    """Each test starts with an empty cache, so no throttle count or view key leaks between tests.
+
+    A fresh key prefix per test, rather than a flush: the Redis database may be shared.
+    """
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": prefix} for name, config in settings.CACHES.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The tests' own Redis database: REDIS_URL when set, else database 5 on 127.0.0.1:6379."""
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/5"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        message = f"Redis does not answer at {url} (scripts/start-redis)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):

@@ -3,6 +3,8 @@
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 
 # Threads overlap the waits on MySQL and S3; processes use the cores.
@@ -19,7 +21,18 @@ graceful_timeout = 25
 # Only the load balancer, inside the VPC, may set X-Forwarded-For and X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+
+class ClientAddressLogger(Logger):
+    """Logs as %(h)s the visitor's address exactly as throttles see it, not the balancer's."""
+
+    def atoms(self, resp, req, environ, request_time):
+        from cblog.client import client_address  # imported in the worker, once Django is set up
+
+        return {**super().atoms(resp, req, environ, request_time), "h": client_address(environ)}
+
+
 # stdout and stderr go to the journal under systemd.
+logger_class = ClientAddressLogger
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'

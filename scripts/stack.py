@@ -47,6 +47,7 @@ defaults
     mode http
     log global
     option httplog
+    option forwardfor
     timeout connect 1s
     timeout client 30s
     timeout server 30s
@@ -144,6 +145,7 @@ class Stack:
         self.dir.mkdir(parents=True, exist_ok=True)
         try:
             self.start_db()
+            subprocess.run([ROOT / "scripts" / "start-redis"], check=True)
             self.create_database()
             self.start_moto()
             self.start_smtp()
@@ -316,6 +318,9 @@ class Stack:
             "AWS_ACCESS_KEY_ID": AWS_KEYS["aws_access_key_id"],
             "AWS_SECRET_ACCESS_KEY": AWS_KEYS["aws_secret_access_key"],
             "AWS_DEFAULT_REGION": REGION,
+            # The cache shared by both instances; HAProxy is the one proxy in front of them.
+            "REDIS_URL": "redis://127.0.0.1:6379/6",
+            "TRUSTED_PROXY_HOPS": "1",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.smtp.port),
             "EMAIL_USE_TLS": "false",

@@ -400,6 +400,7 @@ def test_instances_read_their_settings_from_the_stack_path(stacks, aws_client):
     assert values["DB_HOST"] == stacks["data"]["DatabaseHost"]
     assert values["AWS_STORAGE_BUCKET_NAME"] == stacks["data"]["MediaBucket"]
     assert values["FORWARDED_ALLOW_IPS"] == "10.10.0.0/16"
+    assert values["TRUSTED_PROXY_HOPS"] == "2"
 
 
 def test_failover_records_point_to_cloudfront_then_the_s3_website(stacks, aws_client):
