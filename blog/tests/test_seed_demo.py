@@ -20,3 +20,17 @@ def test_seed_demo_can_run_twice_without_duplicate_users(db):
     call_command("seed_demo", posts=1, users=2, no_images=True, verbosity=0)
     assert User.objects.filter(username__startswith="demo").count() == 2
     assert Post.objects.count() == 2
+
+
+def test_bulk_seeding_makes_the_asked_number_of_published_posts_plus_drafts(db):
+    call_command("seed_demo", posts=12, users=3, bulk=True, verbosity=0)
+    assert Post.objects.published().count() == 12
+    assert Post.objects.drafts().count() == 2
+    assert all(post.image.thumbnail.name.endswith("thumbnail.jpg") for post in Post.objects.all())
+    assert len({post.slug for post in Post.objects.all()}) == 14
+
+
+def test_bulk_seeding_twice_adds_posts_under_new_slugs(db):
+    call_command("seed_demo", posts=6, users=2, bulk=True, no_images=True, verbosity=0)
+    call_command("seed_demo", posts=6, users=2, bulk=True, no_images=True, verbosity=0)
+    assert Post.objects.published().count() == 12

@@ -1,0 +1,228 @@
+"""Pages per second against the bare-Django ceiling, at 100, 10,000 and 100,000 posts on MariaDB.
+
+`python -m bench.web [--sizes 100,10000] [--pages home,post] [--duration 8] [--rounds 2]`
+
+Seeds MariaDB databases cblog_bench_<posts> through `seed_demo --bulk` (kept between runs), serves
+the app with gunicorn, deploy/gunicorn.conf.py and production settings (media URLs on a custom
+domain, unsigned) beside the bare view of bench/web/bare.py, and drives both with wrk, interleaved
+bare, page, bare, page, so that drift on a shared machine cancels. Writes bench/results/<name>.md,
+.json and .png. Figures are printed, not asserted.
+"""
+
+import argparse
+import math
+import os
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+import django
+
+from bench.web import report, wrk
+from bench.web.servers import ROOT, gunicorn
+
+SIZES = [100, 10_000, 100_000]
+PAGES = [
+    "home", "page 50", "last page", "post", "category", "tag", "search", "rss", "sitemap",
+    "home signed in",
+]  # fmt: skip
+SEARCH_WORD = "harbour"
+DB = {"DB_HOST": "127.0.0.1", "DB_PORT": "3306", "DB_USER": "root", "DB_PASSWORD": ""}
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    # Plain HTTP on loopback: no HTTPS redirect and no Secure cookies; the rest is production.
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_SECURE_COOKIES": "0",
+    "AWS_STORAGE_BUCKET_NAME": "cblog-bench-media",
+    "AWS_S3_REGION_NAME": "us-east-1",
+    "AWS_S3_CUSTOM_DOMAIN": "media.bench.example",
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def database_name(size: int) -> str:
+    return f"cblog_bench_{size}"
+
+
+def configure(static_root: Path, cache_url: str) -> dict:
+    """Production settings for this process and the app's gunicorn; returns the app's env."""
+    env = {**DB, **PRODUCTION, "STATIC_ROOT": str(static_root), "DB_NAME": database_name(SIZES[0])}
+    if cache_url:
+        env["REDIS_URL"] = cache_url
+    else:
+        os.environ.pop("REDIS_URL", None)
+    os.environ.update(env, DJANGO_SETTINGS_MODULE="cblog.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return env
+
+
+def use_database(size: int, *, fresh=False):
+    """Points the default connection at this size's database, created when missing."""
+    import MySQLdb
+    from django.db import connection
+
+    name = database_name(size)
+    server = MySQLdb.connect(host=DB["DB_HOST"], port=int(DB["DB_PORT"]), user=DB["DB_USER"])
+    with server.cursor() as cursor:
+        if fresh:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4")
+    server.close()
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def seed(size: int):
+    """Migrates and seeds `size` published posts, reusing a database seeded before."""
+    from django.core.management import call_command
+
+    from blog.models import Post
+
+    use_database(size)
+    call_command("migrate", verbosity=0)
+    if Post.objects.published().count() == size:
+        return
+    print(f"Seeding {database_name(size)} with {size:,} published posts")
+    use_database(size, fresh=True)
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", posts=size, users=20, bulk=True)
+
+
+def paths(size: int) -> dict[str, str]:
+    from django.apps import apps
+
+    from blog.models import Category, Post
+
+    published = Post.objects.published()
+    last = max(1, math.ceil(published.count() / 10))
+    post = published.filter(comments__isnull=False).order_by("pk").first()
+    category = Category.objects.filter(posts__status=Post.Status.PUBLISHED).first()
+    found = {
+        "home": "/",
+        "page 50": f"/?page={min(50, last)}",
+        "last page": f"/?page={last}",
+        "post": post.get_absolute_url(),
+        "category": category.get_absolute_url(),
+        "search": f"/search/?q={SEARCH_WORD}",
+        "rss": "/feeds/rss/",
+        "sitemap": "/sitemap.xml",
+        "home signed in": "/",
+    }
+    if apps.is_installed("blog") and "tag" in apps.get_app_config("blog").models:
+        tag = apps.get_model("blog", "Tag").objects.filter(posts__isnull=False).first()
+        if tag:
+            found["tag"] = tag.get_absolute_url()
+    return found
+
+
+def signed_in_client():
+    from django.test import Client
+
+    from users.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="demo1"))
+    return client
+
+
+def inspect(path: str, client, explain: bool) -> dict:
+    """SQL queries, HTML bytes and (optionally) the EXPLAIN of each SELECT for one request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    found = {
+        "status": response.status_code,
+        "queries": len(queries),
+        "bytes": len(response.content),
+    }
+    if explain:
+        found["explain"] = []
+        for query in queries:
+            if not query["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + query["sql"])
+                columns = [column[0] for column in cursor.description]
+                rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            found["explain"].append({"sql": query["sql"], "plan": rows})
+    return found
+
+
+def measure_size(size, pages, args, app_env, bare_url, logs) -> dict:
+    from django.test import Client
+
+    seed(size)
+    targets = paths(size)
+    reader = signed_in_client()
+    session_cookie = f"Cookie: sessionid={reader.cookies['sessionid'].value}"
+    results = {}
+    explain = size == max(args.sizes)
+    for page in pages:
+        if page in targets:
+            client = reader if page == "home signed in" else Client()
+            results[page] = {"path": targets[page], **inspect(targets[page], client, explain)}
+    env = {**app_env, "DB_NAME": database_name(size)}
+    with gunicorn("cblog.wsgi", env=env, probe="/healthz/", log=logs) as app_url:
+        load = {"duration": args.duration, "connections": args.connections, "threads": 2}
+        for page in results:  # warm every worker's connections and template caches
+            wrk.run(app_url + targets[page], **{**load, "duration": 1})
+        for round_number in range(args.rounds):
+            for page, found in results.items():
+                headers = [session_cookie] if page == "home signed in" else []
+                bare = wrk.run(bare_url, **load)
+                app = wrk.run(app_url + found["path"], headers=headers, **load)
+                found.setdefault("runs", []).append({"bare": bare.as_dict(), "app": app.as_dict()})
+                print(
+                    f"{size:>7,} posts  {page:<15} round {round_number + 1}: "
+                    f"{app.rps:8.1f} req/s vs bare {bare.rps:8.1f} "
+                    f"({app.rps / bare.rps:.3f}), p99 {app.p99_ms:.0f} ms, errors {app.errors}",
+                    flush=True,
+                )
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument(
+        "--pages", default=",".join(PAGES), help="comma list of " + ", ".join(PAGES)
+    )
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--cache-url", default="", help="REDIS_URL for the app (default: none)")
+    parser.add_argument("--name", default="web", help="report name under bench/results/")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on the way out
+    args.sizes = [int(size) for size in args.sizes.split(",")]
+    pages = [page.strip() for page in args.pages.split(",")]
+    unknown = set(pages) - set(PAGES)
+    if unknown:
+        parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cblog-bench-web-") as workdir:
+        app_env = configure(Path(workdir) / "static", args.cache_url)
+        logs = Path(workdir) / "gunicorn.log"
+        figures = {"settings": {**vars(args), "pages": pages}, "sizes": {}}
+        with gunicorn("bench.web.bare:application", env={}, log=logs) as bare_url:
+            for size in args.sizes:
+                figures["sizes"][str(size)] = measure_size(
+                    size, pages, args, app_env, bare_url, logs
+                )
+        if logs.stat().st_size:
+            print("gunicorn warnings:\n" + logs.read_text()[-4000:], file=sys.stderr)
+    report.write(figures, out / args.name)
+
+
+if __name__ == "__main__":
+    main()

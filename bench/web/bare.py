@@ -1,0 +1,26 @@
+"""The ceiling: a bare Django view (5-byte body, Security and Common middleware) served by the
+same gunicorn settings as the app: `gunicorn -c deploy/gunicorn.conf.py bench.web.bare`."""
+
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+from django.http import HttpResponse
+from django.urls import path
+
+settings.configure(
+    DEBUG=False,
+    SECRET_KEY="bench-bare-view",  # noqa: S106
+    ALLOWED_HOSTS=["*"],
+    ROOT_URLCONF=__name__,
+    MIDDLEWARE=[
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.common.CommonMiddleware",
+    ],
+)
+
+
+def hello(request):
+    return HttpResponse("hello")
+
+
+urlpatterns = [path("", hello)]
+application = get_wsgi_application()

@@ -1,0 +1,146 @@
+"""The benchmark's figures as Markdown, JSON and a plot."""
+
+import json
+import statistics
+from pathlib import Path
+
+TARGETS = (
+    "Targets: anonymous pages ≥ 0.70 of bare with the cache on, anonymous home ≥ 0.20 with it "
+    "off, signed-in home ≥ 0.15, p99 < 100 ms, each page at 100,000 posts within 10% of itself "
+    "at 100, zero errors."
+)
+
+
+def summary(page: dict) -> dict:
+    """Totals over the interleaved rounds: the ratio compares each page run to its own bare run."""
+    runs = page.get("runs", [])
+    if not runs:
+        return {}
+    app_rps = [run["app"]["rps"] for run in runs]
+    bare_rps = [run["bare"]["rps"] for run in runs]
+    return {
+        "rps": statistics.mean(app_rps),
+        "bare_rps": statistics.mean(bare_rps),
+        "ratio": sum(app_rps) / sum(bare_rps),
+        "p50_ms": statistics.median(run["app"]["p50_ms"] for run in runs),
+        "p99_ms": max(run["app"]["p99_ms"] for run in runs),
+        "errors": sum(run["app"]["errors"] for run in runs),
+    }
+
+
+def milliseconds(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def size_table(pages: dict) -> list[str]:
+    lines = [
+        "| page | req/s | bare req/s | ratio | median ms | p99 ms | errors | SQL queries | HTML bytes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, page in pages.items():
+        figures = summary(page)
+        if not figures:
+            continue
+        lines.append(
+            f"| {name} (`{page['path']}`) | {figures['rps']:,.1f} | {figures['bare_rps']:,.0f} | "
+            f"{figures['ratio']:.3f} | {milliseconds(figures['p50_ms'])} | "
+            f"{milliseconds(figures['p99_ms'])} | {figures['errors']} | {page['queries']} | "
+            f"{page['bytes']:,} |"
+        )
+    return lines
+
+
+def growth_table(sizes: dict) -> list[str]:
+    names = list(sizes)
+    pages = list(dict.fromkeys(page for size in sizes.values() for page in size))
+    lines = [
+        "| page | "
+        + " | ".join(f"{int(size):,} posts" for size in names)
+        + " | largest / smallest |",
+        "| --- |" + " ---: |" * (len(names) + 1),
+    ]
+    for page in pages:
+        rps = [summary(sizes[size].get(page, {})).get("rps") for size in names]
+        cells = [f"{value:,.1f}" if value is not None else "–" for value in rps]
+        change = f"{rps[-1] / rps[0]:.2f}" if rps[0] and rps[-1] else "–"
+        lines.append(f"| {page} | " + " | ".join(cells) + f" | {change} |")
+    return lines
+
+
+def explain_section(size: str, pages: dict) -> list[str]:
+    lines = [f"## EXPLAIN at {int(size):,} posts (MariaDB)", ""]
+    for name, page in pages.items():
+        for query in page.get("explain", []):
+            lines += [f"**{name}** `{page['path']}`", "", "```sql", query["sql"], "```", ""]
+            columns = ["id", "select_type", "table", "type", "key", "rows", "Extra"]
+            lines.append("| " + " | ".join(columns) + " |")
+            lines.append("|" + " --- |" * len(columns))
+            for row in query["plan"]:
+                lines.append("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
+            lines.append("")
+    return lines
+
+
+def plot(sizes: dict, path: Path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(9, 5.5))
+    names = list(sizes)
+    pages = list(dict.fromkeys(page for size in sizes.values() for page in size))
+    for page in pages:
+        points = [
+            (int(size), summary(sizes[size][page])["rps"])
+            for size in names
+            if summary(sizes[size].get(page, {}))
+        ]
+        axes.plot(*zip(*points, strict=True), marker="o", label=page)
+    bare = [
+        (int(size), statistics.mean(summary(p)["bare_rps"] for p in sizes[size].values()))
+        for size in names
+    ]
+    axes.plot(*zip(*bare, strict=True), "k--", marker="s", label="bare Django view")
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("published posts")
+    axes.set_ylabel("requests per second (wrk, 16 connections)")
+    axes.set_title("cblog pages on MariaDB vs the bare-Django ceiling")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize="small", ncol=2)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+
+
+def write(figures: dict, stem: Path):
+    sizes = figures["sizes"]
+    settings = figures["settings"]
+    lines = [
+        f"# Web benchmark: {stem.name}",
+        "",
+        f"`python -m bench.web --sizes {','.join(map(str, settings['sizes']))} "
+        f"--duration {settings['duration']} --rounds {settings['rounds']}"
+        + (" --cache-url …" if settings["cache_url"] else "")
+        + f"` — wrk -t2 -c{settings['connections']}, gunicorn with deploy/gunicorn.conf.py and "
+        "production settings, MariaDB, bare and page runs interleaved. "
+        f"Cache: {'Redis' if settings['cache_url'] else 'none configured (local memory per process)'}.",
+        "",
+        TARGETS,
+        "",
+        f"![requests per second by size]({stem.name}.png)",
+        "",
+        "## Growth (req/s)",
+        "",
+        *growth_table(sizes),
+        "",
+    ]
+    for size, pages in sizes.items():
+        lines += [f"## {int(size):,} published posts", "", *size_table(pages), ""]
+    largest = max(sizes, key=int)
+    lines += explain_section(largest, sizes[largest])
+    stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    stem.with_suffix(".json").write_text(json.dumps(figures, indent=1, default=str) + "\n")
+    plot(sizes, stem.with_suffix(".png"))
+    print("\n".join(lines[: lines.index(f"## EXPLAIN at {int(largest):,} posts (MariaDB)")]))
+    print(f"Written: {stem}.md, .json, .png")
