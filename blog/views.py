@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
@@ -56,9 +56,14 @@ class AuthorPostListView(PostListMixin, ListView):
 
     @cached_property
     def author(self):
+        """Only authors of a published post have a page, so that it confirms no other account
+        (superusers included)."""
         model = get_user_model()
+        authors = model.objects.filter(
+            Exists(Post.objects.published().filter(author=OuterRef("pk")))
+        )
         return get_object_or_404(
-            model.objects.select_related("profile__avatar"),
+            authors.select_related("profile__avatar"),
             **{model.USERNAME_FIELD: self.kwargs["username"]},
         )
 

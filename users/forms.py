@@ -75,10 +75,31 @@ class AdminUserEditForm(DistinctUsernameMixin, UniqueEmailMixin, UserChangeForm)
 
 
 class AccountForm(UniqueEmailMixin, forms.ModelForm):
+    """Names and email; a new email needs the current password, so that a session left open
+    is not enough to take the account over through a password reset."""
+
+    current_password = forms.CharField(
+        label="Current password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed only to change your email address.",
+    )
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email"]
         field_classes = {"email": NormalizedEmailField}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        password = cleaned_data.get("current_password", "")
+        # The instance still holds the stored address: the form does not write it until saved.
+        if "email" in self.changed_data and not self.instance.check_password(password):
+            self.add_error(
+                "current_password", "Enter your current password to change your email address."
+            )
+        return cleaned_data
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from users import views
 
@@ -16,14 +16,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
-    path(
-        "password-change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="users/password_change_form.html",
-            success_url=reverse_lazy("users:password-change-done"),
-        ),
-        name="password-change",
-    ),
+    path("password-change/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password-change/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="users/password_change_done.html"),
@@ -37,10 +30,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="users/password_reset_confirm.html",
-            success_url=reverse_lazy("users:password-reset-complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password-reset-confirm",
     ),
     path(

@@ -9,7 +9,7 @@ from django.views.generic import CreateView, TemplateView
 
 from blog.services import ImageStorageError
 from users.forms import AccountForm, ProfileForm, RegistrationForm
-from users.services import profile_update
+from users.services import account_change_notify, profile_update
 
 
 class RegisterView(CreateView):
@@ -38,6 +38,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         kwargs.setdefault("account_form", AccountForm(instance=user))
         kwargs.setdefault("profile_form", ProfileForm(instance=user.profile))
+        kwargs.setdefault("has_author_page", user.posts.published().exists())
         return super().get_context_data(**kwargs)
 
     def post(self, request):
@@ -51,7 +52,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         try:
             profile_update(
                 profile=user.profile,
-                account=account_form.cleaned_data,
+                account={name: account_form.cleaned_data[name] for name in AccountForm.Meta.fields},
                 bio=profile_form.cleaned_data["bio"],
                 avatar=avatar or None,
                 remove_avatar=avatar is False,
@@ -61,6 +62,25 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(**context), status=503)
         messages.success(request, "Your profile was saved.")
         return redirect("users:profile")
+
+
+class PasswordChangedNoticeMixin:
+    """Tells the account's address that its password changed."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        account_change_notify(user=form.user, address=form.user.email, change="password")
+        return response
+
+
+class PasswordChangeView(PasswordChangedNoticeMixin, auth_views.PasswordChangeView):
+    template_name = "users/password_change_form.html"
+    success_url = reverse_lazy("users:password-change-done")
+
+
+class PasswordResetConfirmView(PasswordChangedNoticeMixin, auth_views.PasswordResetConfirmView):
+    template_name = "users/password_reset_confirm.html"
+    success_url = reverse_lazy("users:password-reset-complete")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

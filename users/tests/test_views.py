@@ -223,7 +223,12 @@ def test_profile_update_saves_bio_and_a_lower_cased_email(client, user):
 
     response = client.post(
         "/users/profile/",
-        profile_data(user, bio="I walk by rivers.", email="Alice.New@Example.com"),
+        profile_data(
+            user,
+            bio="I walk by rivers.",
+            email="Alice.New@Example.com",
+            current_password=TEST_PASSWORD,
+        ),
     )
 
     assert response.status_code == 302
@@ -453,6 +458,7 @@ def test_author_page_lists_only_the_authors_published_posts(client, user, other_
 
 
 def test_author_page_escapes_markup_in_the_bio(client, user):
+    PostFactory(author=user)
     Profile.objects.filter(user=user).update(bio="<script>alert(1)</script>")
 
     response = client.get("/author/alice/")
