@@ -1,5 +1,8 @@
+import contextlib
+import time
+
 import pytest
-from django.db import OperationalError, connections
+from django.db import DatabaseError, OperationalError, connection, connections
 
 LOAD_BALANCER_HOST = "10.0.3.17"
 
@@ -15,6 +18,35 @@ def database_down(monkeypatch):
     monkeypatch.setattr(type(connections["default"]), "ensure_connection", refuse)
     # No open connection, as after a failed connect (the test run keeps one open otherwise).
     monkeypatch.setattr(connections["default"], "connection", None)
+
+
+@pytest.fixture
+def dead_connection(transactional_db):
+    """The open connection killed by the server, as after a failover or wait_timeout: the client
+    still holds it, and only its next query finds out. Needs MySQL (make test-mariadb)."""
+    if connection.vendor != "mysql":
+        pytest.skip("the server kills a connection only on MySQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT CONNECTION_ID()")
+        (connection_id,) = cursor.fetchone()
+    killer = connections.create_connection("default")
+    try:
+        with killer.cursor() as cursor:
+            cursor.execute("KILL %s", [connection_id])
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s",
+                    [connection_id],
+                )
+                if cursor.fetchone() == (0,):
+                    break
+                time.sleep(0.05)
+    finally:
+        killer.close()
+    yield
+    with contextlib.suppress(DatabaseError):  # a test that leaves it dead; flush reconnects
+        connection.close()
 
 
 @pytest.fixture
@@ -87,6 +119,20 @@ def test_readiness_is_503_when_the_database_does_not_answer(client, database_dow
     assert response["Cache-Control"] == "no-store"
 
 
+def test_readiness_queries_the_database_so_a_dead_open_connection_is_503(client, dead_connection):
+    response = client.get("/readyz/", HTTP_HOST=LOAD_BALANCER_HOST)
+
+    assert response.status_code == 503
+
+
+def test_readiness_drops_a_dead_connection_so_the_next_check_reconnects(client, dead_connection):
+    client.get("/readyz/", HTTP_HOST=LOAD_BALANCER_HOST)
+
+    response = client.get("/readyz/", HTTP_HOST=LOAD_BALANCER_HOST)
+
+    assert response.status_code == 200
+
+
 # Request size limit
 
 
@@ -145,6 +191,19 @@ def test_a_connection_lost_during_a_view_gets_the_friendly_503(client, connectio
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "Back in a moment" in response.text
+
+
+@pytest.mark.urls("cblog.tests.urls_for_errors")
+def test_a_view_on_a_dead_connection_gets_the_503_and_the_next_request_reconnects(
+    client, dead_connection
+):
+    client.raise_request_exception = False
+
+    failed = client.get("/test/database-query/")
+    response = client.get("/")
+
+    assert failed.status_code == 503
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from blog.images import POST_IMAGE, process_image
 from blog.models import Image, Post
@@ -205,6 +206,17 @@ def test_logout_by_post_signs_the_user_out(client, user):
 
     assert response.status_code == 302
     assert SESSION_KEY not in client.session
+
+
+def test_logout_without_a_csrf_token_is_refused_and_keeps_the_user_signed_in(user):
+    # Otherwise any site could sign a reader out with a hidden form.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.post("/users/logout/")
+
+    assert response.status_code == 403
+    assert client.session[SESSION_KEY] == str(user.pk)
 
 
 # Profile
