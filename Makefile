@@ -13,6 +13,8 @@ DB_NAME ?= cblog
 REDIS_DB ?= 5
 MARIADB_ENV := DB_HOST=127.0.0.1 DB_PORT=3306 DB_USER=root DB_PASSWORD= DB_NAME=$(DB_NAME) \
 	REDIS_URL=redis://127.0.0.1:6379/$(REDIS_DB)
+# checkov's pins conflict with requirements-dev.txt, so it lives in a venv of its own.
+CHECKOV_VENV := .venv-checkov
 
 .PHONY: run test test-sqlite test-mariadb test-s3 lint format demo lambda-zip release stack stack-down bench bench-web clean
 
@@ -34,7 +36,7 @@ run: $(VENV)/.run-deps
 
 # The whole suite on SQLite with local media and a local-memory cache, then the app suites again
 # on MariaDB with Redis, and on S3.
-test: $(VENV)/.dev-deps
+test: $(VENV)/.dev-deps $(CHECKOV_VENV)/.deps
 	scripts/start-mariadb
 	scripts/start-redis
 	$(MAKE) --no-print-directory lint test-sqlite test-mariadb test-s3
@@ -77,23 +79,19 @@ release:
 	git archive --format=tar.gz --prefix=cblog-$(RELEASE_VERSION)/ -o $(DIST)/cblog-$(RELEASE_VERSION).tar.gz HEAD
 	@echo $(DIST)/cblog-$(RELEASE_VERSION).tar.gz
 
-# checkov's pins conflict with requirements-dev.txt, so it lives in a venv of its own.
-CHECKOV_VENV := .venv-checkov
 $(CHECKOV_VENV)/.deps: deploy/requirements-checkov.txt
 	python3 -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
 	$(CHECKOV_VENV)/bin/pip install --quiet -r deploy/requirements-checkov.txt
 	touch $@
 
-test: $(CHECKOV_VENV)/.deps
-
 # The production topology on loopback (MariaDB, moto, two gunicorns behind HAProxy, the indexer).
 stack: $(VENV)/.dev-deps
 	scripts/start-mariadb
-	$(PYTHON) scripts/stack.py $(STACK_ARGS)
+	$(PYTHON) -m scripts.stack $(STACK_ARGS)
 
 stack-down:
-	$(PYTHON) scripts/stack.py down
+	$(PYTHON) -m scripts.stack down
 
 # Benchmarks print figures and assert nothing; run as modules so that they import the project.
 bench: $(VENV)/.dev-deps

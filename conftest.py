@@ -3,7 +3,6 @@
 import http.client
 import os
 import runpy
-import socket
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,14 +15,10 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 from moto.server import ThreadedMotoServer
 
+from scripts.ports import free_port
+
 AWS_REGION = "us-east-1"
 TEST_BUCKET = "cblog-test-media"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

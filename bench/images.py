@@ -16,24 +16,14 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import django
-from django.conf import settings
 from PIL import ExifTags, Image, ImageOps
 
+from bench.project import setup
 from blog.images import process_image
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT = 4000, 3000
 JPEG_OPTIONS = {"quality": 82, "progressive": True, "optimize": True}
-
-
-def configure() -> None:
-    # The same limits as cblog/settings.py, without importing the whole project.
-    if not settings.configured:
-        settings.configure(
-            IMAGE_MAX_BYTES=10 * 1024 * 1024, IMAGE_MAX_PIXELS=40_000_000, USE_I18N=False
-        )
-        django.setup()
 
 
 def make_photo() -> bytes:
@@ -83,7 +73,7 @@ VARIANTS = {
 
 def measure_memory(variant: str, path: str) -> None:
     """In a fresh process: growth of the peak resident set, and tracemalloc's peak, in bytes."""
-    configure()
+    setup()
     data = Path(path).read_bytes()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
@@ -162,7 +152,7 @@ def main() -> None:
         measure_memory(*args.child[1:])
         return
 
-    configure()
+    setup()
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "photo.jpg"
         # ru_maxrss survives exec: children run while this process is still small.

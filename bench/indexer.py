@@ -1,4 +1,4 @@
-"""Indexer throughput against moto's DynamoDB: `python bench/indexer.py [--events 5]`.
+"""Indexer throughput against moto's DynamoDB: `python -m bench.indexer [--events 5]`.
 
 Sends events of 1,000 S3 records (direct and SQS-shaped, then replayed as duplicates) to
 lambda_handler and prints records/second. Figures depend on the machine; nothing is asserted.
@@ -8,25 +8,16 @@ import argparse
 import json
 import logging
 import os
-import socket
-import sys
 import time
 import uuid
-from pathlib import Path
 from urllib.parse import quote_plus
 
 import boto3
 from moto.server import ThreadedMotoServer
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts.ports import free_port
 
 RECORDS_PER_EVENT = 1000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def s3_records(batch: int) -> list[dict]:

@@ -9,39 +9,17 @@ Self-contained: a temporary SQLite database and MEDIA_ROOT. Figures are printed,
 import argparse
 import gzip
 import io
-import os
 import re
-import sys
 import tempfile
 import time
 from html.parser import HTMLParser
-from pathlib import Path
 
-import django
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.project import setup
 
 POSTS = 10
 VIEWPORT_WIDTH = 1280
 DEVICE_PIXEL_RATIO = 1
 TARGET_BYTES = 600 * 1024
-
-
-def configure(workdir: Path) -> None:
-    """Settings come from the environment, so it is set before Django reads it."""
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="cblog.settings",
-        # DEBUG serves static URLs without a collectstatic manifest; pages are otherwise the same.
-        DJANGO_DEBUG="1",
-        DJANGO_ALLOWED_HOSTS="testserver",
-        SQLITE_PATH=str(workdir / "bench.sqlite3"),
-        MEDIA_ROOT=str(workdir / "media"),
-        LOG_LEVEL="WARNING",
-    )
-    for name in ("DB_HOST", "AWS_STORAGE_BUCKET_NAME"):
-        os.environ.pop(name, None)
-    django.setup()
 
 
 class ImageTags(HTMLParser):
@@ -143,7 +121,11 @@ def main() -> None:
     parser.add_argument("--dpr", type=float, default=DEVICE_PIXEL_RATIO)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cblog-bench-") as workdir:
-        configure(Path(workdir))
+        setup(
+            DJANGO_ALLOWED_HOSTS="testserver",
+            SQLITE_PATH=f"{workdir}/bench.sqlite3",
+            MEDIA_ROOT=f"{workdir}/media",
+        )
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)

@@ -13,6 +13,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
 
 
+# Four small helpers rather than django-environ: unset and empty alike mean the default (SSM and
+# systemd hand over empty variables), python-dotenv already reads .env, and no URL parsing is needed.
 def env(name, default=""):
     """The variable's value; unset and empty both mean the default."""
     return (os.environ.get(name) or default).strip()
@@ -137,14 +139,8 @@ LOGIN_URL = "users:login"
 LOGIN_REDIRECT_URL = "blog:post-list"
 LOGOUT_REDIRECT_URL = "blog:post-list"
 
-# Sessions live in the database so any instance behind the load balancer can serve any user.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-
 # Internationalization
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
 
 # Cache: Redis shared by every instance when REDIS_URL is set (an unreachable Redis is a miss,
 # never an error), else local memory in each process, which is right for one machine only.
@@ -202,8 +198,6 @@ STORAGES = {
 # Uploads: bodies beyond the limit are refused before they are read.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_REQUEST_BYTES = IMAGE_MAX_BYTES + 1024 * 1024
 
 # Email: the console locally, SMTP when EMAIL_HOST is set.
@@ -226,9 +220,6 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", n
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 
 # Logging: one line per record to stderr, which systemd sends to the journal.
 LOGGING = {

@@ -1,7 +1,6 @@
 """gunicorn with deploy/gunicorn.conf.py on a free loopback port, as production runs it."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,14 +8,10 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from scripts.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds=60):

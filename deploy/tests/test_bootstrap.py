@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import AWS_REGION, free_port
+from conftest import AWS_REGION
 from deploy.cblog_env import dumps, loads
+from scripts.ports import free_port
 
 from .conftest import REPO
 

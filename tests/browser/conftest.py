@@ -5,7 +5,6 @@ lands on (test-artifacts/browser/), and a failure at the end of the test for any
 failed request, 4xx/5xx answer that the test did not ask for, or request that leaves loopback.
 """
 
-import os
 import re
 from urllib.parse import urlsplit
 
@@ -22,7 +21,7 @@ PASSWORD = "correct horse battery staple 42"
 
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory):
-    with Stack(tmp_path_factory.mktemp("stack"), db_name=f"cblog_browser_{os.getpid()}") as up:
+    with Stack(tmp_path_factory.mktemp("stack")) as up:
         yield up
 
 

@@ -1,6 +1,8 @@
-"""An instance dies under load: the balancer takes it out, and no acknowledged post is lost."""
+"""An instance dies under load, or stalls: the balancer takes out only the dead one, and no
+acknowledged post is lost."""
 
 import itertools
+import signal
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +16,7 @@ from tests.stack.conftest import create_post, register
 
 pytestmark = pytest.mark.stack
 
+FROZEN_FOR = 3.0  # several health-check intervals
 CLIENTS = 20
 DURATION = 30.0
 KILL_AT = 10.0
@@ -88,3 +91,17 @@ def test_killing_an_instance_under_load_loses_no_acknowledged_post_and_fails_und
     assert acknowledged - set(stored) == set(), "acknowledged posts missing"
     assert [title for title, count in stored.items() if count > 1] == [], "duplicate posts"
     assert rate < 0.01
+
+
+def test_an_instance_that_answers_its_health_check_slowly_stays_in_the_balancer(stack):
+    seen = set()
+    stack.signal_group("app1", signal.SIGSTOP)  # a machine too busy to answer for a while
+    try:
+        frozen_until = time.monotonic() + FROZEN_FOR
+        while time.monotonic() < frozen_until:
+            seen.add(stack.server_states()["app1"])
+            time.sleep(0.1)
+    finally:
+        stack.signal_group("app1", signal.SIGCONT)
+
+    assert seen == {"UP"}
