@@ -64,7 +64,7 @@ class PostAdmin(admin.ModelAdmin):
         if not post.image:
             return "—"
         return format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}" style="max-width:240px;height:auto">',
+            '<img src="{}" width="{}" height="{}" alt="{}" class="admin-thumb">',
             post.image.thumbnail.url,
             post.image.thumbnail_width,
             post.image.thumbnail_height,

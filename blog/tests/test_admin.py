@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.utils import timezone
 from blog.images import POST_IMAGE, process_image
 from blog.models import Comment, Post
 from blog.services import post_create
-from blog.tests.factories import CategoryFactory, CommentFactory, PostFactory
+from blog.tests.factories import CategoryFactory, CommentFactory, ImageFactory, PostFactory
 from blog.tests.images import make_jpeg
 from users.models import Profile, User
 
@@ -364,3 +365,15 @@ def test_changing_a_users_email_to_a_taken_one_in_the_admin_shows_a_form_error(
     assert "email" in response.context["adminform"].form.errors
     user.refresh_from_db()
     assert user.email == "alice@example.com"
+
+
+def test_the_image_preview_is_styled_by_the_admin_stylesheet_not_inline(admin_client, user):
+    post = PostFactory(author=user, image=ImageFactory())
+
+    page = admin_client.get(f"/admin/blog/post/{post.pk}/change/").text
+
+    preview = re.search(r'<img src="[^"]+thumbnail[^"]*"[^>]*>', page).group(0)
+    assert 'class="admin-thumb"' in preview and "style=" not in preview
+    assert re.search(r'href="/static/css/admin\.[0-9a-f]{12}\.css"', page)
+    css = (settings.BASE_DIR / "static/css/admin.css").read_text()
+    assert re.search(r"\.admin-thumb\s*{\s*max-width:", css)

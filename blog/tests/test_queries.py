@@ -1,14 +1,18 @@
 """Pages run a fixed number of queries whatever the number of posts, likes, comments and views."""
 
+import factory
 import pytest
 
-from blog.tests.factories import CommentFactory, LikeFactory, PostFactory
+from blog.tests.factories import CommentFactory, ImageFactory, LikeFactory, PostFactory
 from users.tests.factories import UserFactory
 
 
 @pytest.fixture
 def busy_blog(user, other_user):
-    posts = PostFactory.create_batch(50, author=user, category__slug="travel")
+    # Every post has a picture, so a list that fetched images one by one would show it.
+    posts = PostFactory.create_batch(
+        50, author=user, category__slug="travel", image=factory.SubFactory(ImageFactory)
+    )
     for post in posts:
         LikeFactory(post=post, user=other_user)
         CommentFactory.create_batch(2, post=post, author=other_user)

@@ -3,7 +3,13 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from blog.models import Comment, Like, Post
-from blog.tests.factories import CategoryFactory, CommentFactory, LikeFactory, PostFactory
+from blog.tests.factories import (
+    CategoryFactory,
+    CommentFactory,
+    ImageFactory,
+    LikeFactory,
+    PostFactory,
+)
 from blog.tests.images import make_jpeg
 from blog.tests.storage import stored_files
 
@@ -392,3 +398,45 @@ def test_excerpts_are_escaped_exactly_once_in_cards_and_meta_descriptions(client
     assert f'<meta name="description" content="{escaped}">' in detail
     assert f'<meta property="og:description" content="{escaped}">' in detail
     assert "&amp;amp;" not in card + detail
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("anonymous", False), ("other", False), ("owner", True), ("staff", True), ("commenter", True)],
+)
+def test_the_delete_comment_button_shows_exactly_for_those_who_may_delete(
+    as_role, client, post, role, shown
+):
+    from users.tests.factories import UserFactory
+
+    commenter = UserFactory(username="carol")
+    comment = CommentFactory(post=post, author=commenter)
+    if role == "commenter":
+        client.force_login(commenter)
+    else:
+        as_role(role)
+    page = client.get(f"/post/{post.slug}/").text
+    assert (f"/comment/{comment.pk}/delete/" in page) is shown
+
+
+def test_open_graph_image_and_url_are_absolute(client, user):
+    post = PostFactory(author=user, image=ImageFactory())
+    page = client.get(f"/post/{post.slug}/").text
+    image_url = post.image.display.url
+    if "://" not in image_url:
+        image_url = f"http://testserver{image_url}"
+    assert f'<meta property="og:image" content="{image_url}">' in page
+    assert f'<meta name="twitter:image" content="{image_url}">' in page
+    assert f'<meta property="og:url" content="http://testserver/post/{post.slug}/">' in page
+
+
+def test_search_pagination_keeps_the_query(client, user):
+    PostFactory.create_batch(11, author=user, content="Fish & chips by the sea.")
+    page = client.get("/search/", {"q": "fish & chips"}).text
+    assert 'href="?q=fish+%26+chips&amp;page=2"' in page
+
+
+def test_search_matches_a_term_found_only_in_the_content(client, user):
+    PostFactory(author=user, title="Saturday", content="We saw a heron by the weir.")
+    response = client.get("/search/", {"q": "heron"})
+    assert [post.title for post in response.context["page_obj"]] == ["Saturday"]

@@ -1,0 +1,69 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.test import RequestFactory
+
+TEMPLATE_DIRS = [settings.BASE_DIR / "templates", *settings.BASE_DIR.glob("*/templates")]
+
+
+def test_no_template_carries_an_inline_style():
+    """The Content-Security-Policy forbids inline styles: they belong in static CSS."""
+    offenders = [
+        str(path.relative_to(settings.BASE_DIR))
+        for folder in TEMPLATE_DIRS
+        for path in Path(folder).rglob("*.html")
+        if re.search(r"\sstyle\s*=", path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_the_page_column_classes_are_defined_in_the_site_stylesheet():
+    css = (settings.BASE_DIR / "static/css/site.css").read_text()
+    for name in ("column-narrow", "column-medium", "column-wide"):
+        assert re.search(rf"\.{name}\s*{{\s*max-width:", css), name
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("/media/blog/1/display.jpg", "http://testserver/media/blog/1/display.jpg"),
+        ("https://cdn.example.com/media/x.jpg", "https://cdn.example.com/media/x.jpg"),
+    ],
+)
+def test_absolute_url_completes_paths_and_keeps_absolute_urls(location, expected):
+    template = Template("{% load absolute_urls %}{% absolute_url location %}")
+    context = Context({"request": RequestFactory().get("/"), "location": location})
+    assert template.render(context) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("cblog.tests.urls_under_prefix")
+def test_base_and_footer_link_by_route_name(client):
+    page = client.get("/blog/").text
+    for path in ("/blog/feeds/rss/", "/blog/feeds/atom/", "/blog/sitemap.xml"):
+        assert f'href="{path}"' in page
+    assert 'href="/feeds/' not in page and 'href="/sitemap.xml"' not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("cblog.tests.urls_under_prefix")
+def test_error_pages_link_home_by_route_name(client):
+    response = client.get("/blog/no-such-page/")
+    assert response.status_code == 404
+    assert 'class="btn btn-primary" href="/blog/"' in response.text
+
+
+@pytest.mark.urls("cblog.tests.urls_under_prefix")
+def test_the_standalone_error_page_links_home_by_route_name():
+    from django.template.loader import render_to_string
+
+    assert 'href="/blog/"' in render_to_string("500.html")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("cblog.tests.urls_under_prefix")
+def test_robots_txt_points_to_the_sitemap_by_route_name(client):
+    assert "Sitemap: http://testserver/blog/sitemap.xml" in client.get("/blog/robots.txt").text
