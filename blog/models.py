@@ -152,6 +152,7 @@ class Post(models.Model):
 
     @property
     def is_published(self):
+        # The in-memory twin of public_condition(): a change to one is a change to both.
         return self.status == self.Status.PUBLISHED
 
     def can_edit(self, user):

@@ -214,18 +214,18 @@ def test_post_change_form_previews_the_image(admin_client, user):
     assert preview.group(2, 3) == (str(image.thumbnail_width), str(image.thumbnail_height))
 
 
+def add_post_in_admin(client, **fields):
+    data = {"status": Post.Status.PUBLISHED, "published_at_0": "", "published_at_1": ""}
+    return client.post("/admin/blog/post/add/", {**data, **fields})
+
+
 def test_adding_a_published_post_in_the_admin_sets_its_date_and_renders_it(admin_client, user):
-    response = admin_client.post(
-        "/admin/blog/post/add/",
-        {
-            "title": "From the admin",
-            "slug": "from-the-admin",
-            "author": user.pk,
-            "status": Post.Status.PUBLISHED,
-            "published_at_0": "",
-            "published_at_1": "",
-            "content": "Some **bold** words.",
-        },
+    response = add_post_in_admin(
+        admin_client,
+        title="From the admin",
+        slug="from-the-admin",
+        author=user.pk,
+        content="Some **bold** words.",
     )
 
     assert response.status_code == 302
@@ -235,15 +235,8 @@ def test_adding_a_published_post_in_the_admin_sets_its_date_and_renders_it(admin
 
 
 def test_the_admin_refuses_a_slug_that_a_route_uses(admin_client, user):
-    response = admin_client.post(
-        "/admin/blog/post/add/",
-        {
-            "title": "New",
-            "slug": "new",
-            "author": user.pk,
-            "status": Post.Status.PUBLISHED,
-            "content": "Hello.",
-        },
+    response = add_post_in_admin(
+        admin_client, title="New", slug="new", author=user.pk, content="Hello."
     )
 
     assert response.status_code == 200

@@ -348,23 +348,38 @@ def test_comment_markup_is_escaped(as_role, post):
     assert "&lt;script&gt;" in page
 
 
-@pytest.mark.parametrize(
-    ("role", "deleted"),
-    [("anonymous", False), ("other", False), ("owner", True), ("staff", True), ("commenter", True)],
-)
-def test_comments_are_deleted_by_post_author_staff_or_their_writer(
-    as_role, client, post, role, deleted
-):
+# Who may delete carol's comment on alice's post.
+COMMENT_DELETE_RULE = [
+    ("anonymous", False), ("other", False), ("owner", True), ("staff", True), ("commenter", True),
+]  # fmt: skip
+
+
+@pytest.fixture
+def carols_comment(post):
     from users.tests.factories import UserFactory
 
-    commenter = UserFactory(username="carol")
-    comment = CommentFactory(post=post, author=commenter)
-    if role == "commenter":
-        client.force_login(commenter)
-    else:
-        as_role(role)
-    client.post(f"/comment/{comment.pk}/delete/")
-    assert Comment.objects.filter(pk=comment.pk).exists() is not deleted
+    return CommentFactory(post=post, author=UserFactory(username="carol"))
+
+
+@pytest.fixture
+def as_comment_role(as_role, client, carols_comment):
+    """Like as_role, plus "commenter": the writer of carols_comment."""
+
+    def sign_in(role):
+        if role != "commenter":
+            return as_role(role)
+        client.force_login(carols_comment.author)
+        return client
+
+    return sign_in
+
+
+@pytest.mark.parametrize(("role", "deleted"), COMMENT_DELETE_RULE)
+def test_comments_are_deleted_by_post_author_staff_or_their_writer(
+    as_comment_role, carols_comment, role, deleted
+):
+    as_comment_role(role).post(f"/comment/{carols_comment.pk}/delete/")
+    assert Comment.objects.filter(pk=carols_comment.pk).exists() is not deleted
 
 
 def test_like_count_shown_on_the_home_page(client, post):
@@ -400,23 +415,12 @@ def test_excerpts_are_escaped_exactly_once_in_cards_and_meta_descriptions(client
     assert "&amp;amp;" not in card + detail
 
 
-@pytest.mark.parametrize(
-    ("role", "shown"),
-    [("anonymous", False), ("other", False), ("owner", True), ("staff", True), ("commenter", True)],
-)
+@pytest.mark.parametrize(("role", "shown"), COMMENT_DELETE_RULE)
 def test_the_delete_comment_button_shows_exactly_for_those_who_may_delete(
-    as_role, client, post, role, shown
+    as_comment_role, post, carols_comment, role, shown
 ):
-    from users.tests.factories import UserFactory
-
-    commenter = UserFactory(username="carol")
-    comment = CommentFactory(post=post, author=commenter)
-    if role == "commenter":
-        client.force_login(commenter)
-    else:
-        as_role(role)
-    page = client.get(f"/post/{post.slug}/").text
-    assert (f"/comment/{comment.pk}/delete/" in page) is shown
+    page = as_comment_role(role).get(f"/post/{post.slug}/").text
+    assert (f"/comment/{carols_comment.pk}/delete/" in page) is shown
 
 
 def test_open_graph_image_and_url_are_absolute(client, user):
