@@ -6,7 +6,8 @@ PYTHON := $(BIN)/python
 PYTEST := $(BIN)/pytest
 # Debian packages: build headers for mysqlclient; the rest serve the tests.
 RUN_DEB := python3-venv pkg-config default-libmysqlclient-dev build-essential
-TEST_DEB := $(RUN_DEB) chromium shellcheck systemd haproxy mariadb-client zip redis-server
+TEST_DEB := $(RUN_DEB) chromium shellcheck systemd haproxy mariadb-client zip redis-server \
+	default-jre-headless nodejs
 # DB_NAME can be overridden so that parallel runs on one server use separate test databases.
 DB_NAME ?= cblog
 # The MariaDB pass also runs the cache and throttles on Redis, in a database number of its own.
@@ -25,9 +26,11 @@ $(VENV)/.run-deps: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-deps: $(VENV)/.run-deps requirements-dev.txt
+# npm brings the W3C Nu Html Checker (vnu.jar, run on Debian's Java); its Java download is skipped.
+$(VENV)/.dev-deps: $(VENV)/.run-deps requirements-dev.txt tests/package-lock.json
 	scripts/apt-install $(TEST_DEB)
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	cd tests && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 run: $(VENV)/.run-deps
@@ -64,7 +67,7 @@ demo: $(VENV)/.run-deps
 	DJANGO_DEBUG=1 $(PYTHON) manage.py seed_demo --posts 30
 
 clean:
-	rm -rf $(VENV) staticfiles dist test-artifacts
+	rm -rf $(VENV) staticfiles dist test-artifacts tests/node_modules
 
 # The indexer's deployment package, stdlib-only build (handler lambda_indexer.handler.lambda_handler).
 LAMBDA_ZIP ?= dist/lambda_indexer.zip

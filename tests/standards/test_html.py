@@ -1,0 +1,146 @@
+"""Every page a person sees is valid HTML, by the W3C Nu Html Checker (the admin is Django's own).
+
+The pages are rendered by the test client and checked in one run of vnu.jar, which npm installs
+from tests/package.json (make lint / make test) and Debian's Java runs.
+"""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from blog.tests.factories import CommentFactory, ImageFactory, PostFactory
+from users.tests.factories import TEST_PASSWORD, UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU = ROOT / "tests" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# The pages that answer with something else than 200, and what they answer.
+STATUS = {
+    "post-new-invalid": 400,
+    "register-invalid": 400,
+    "400": 400,
+    "403": 403,
+    "403-csrf": 403,
+    "404": 404,
+    "413": 413,
+    "500": 500,
+    "503": 503,
+}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def site(db):
+    """An author with a published post (picture, comments), a draft, and a second reader."""
+    author = UserFactory(username="ada")
+    post = PostFactory(
+        author=author,
+        title="A walk by the river",
+        slug="a-walk-by-the-river",
+        image=ImageFactory(),
+        content="# Heading\n\nSome *Markdown*, a [link](https://example.com) and `code`.",
+    )
+    PostFactory.create_batch(11, author=author, category=post.category)  # a second page
+    PostFactory(author=author, title="Unfinished", slug="unfinished", draft=True)
+    CommentFactory(post=post, author=UserFactory(username="bo"), content="Lovely *walk*.")
+    return {"author": author, "post": post}
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def reset_confirm_path(user):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"/users/password-reset/{uid}/{default_token_generator.make_token(user)}/"
+
+
+def error_pages(monkeypatch):
+    client = Client(raise_request_exception=False)
+    pages = {
+        "400": client.get("/", HTTP_HOST="not-an-allowed-host.example"),
+        "413": client.post("/post/new/", b"", "text/plain", CONTENT_LENGTH=str(10**12)),
+        "500": client.get("/test/server-error/"),
+    }
+    monkeypatch.setattr("cblog.views.connection_usable", lambda: False)
+    pages["503"] = client.get("/test/connection-lost/")
+    return pages
+
+
+def rendered_pages(site):
+    """{name: (response)} for every page a reader, a blogger or a visitor who errs sees."""
+    anonymous, author = Client(), signed_in(site["author"])
+    reader = signed_in(UserFactory(username="cy"))
+    post = site["post"]
+    category, slug = post.category.slug, post.slug
+    return {
+        "home": anonymous.get("/"),
+        "home-page-2": anonymous.get("/?page=2"),
+        "post": anonymous.get(f"/post/{slug}/"),
+        "post-as-reader": reader.get(f"/post/{slug}/"),
+        "post-as-author": author.get(f"/post/{slug}/"),
+        "category": anonymous.get(f"/category/{category}/"),
+        "author": anonymous.get("/author/ada/"),
+        "search": anonymous.get("/search/?q=river"),
+        "search-empty": anonymous.get("/search/?q=nothing+matches+this"),
+        "drafts": author.get("/drafts/"),
+        "post-new": author.get("/post/new/"),
+        "post-new-invalid": author.post("/post/new/", {"title": ""}),
+        "post-edit": author.get(f"/post/{slug}/edit/"),
+        "post-delete": author.get(f"/post/{slug}/delete/"),
+        "after-comment": reader.post(f"/post/{slug}/comment/", {"content": "Thanks!"}, follow=True),
+        "register": anonymous.get("/users/register/"),
+        "register-invalid": Client().post(
+            "/users/register/", {"username": "x", "password1": "a", "password2": "b"}
+        ),
+        "login": Client().get("/users/login/"),
+        "login-invalid": Client().post(
+            "/users/login/", {"username": "ada", "password": "not " + TEST_PASSWORD}
+        ),
+        "profile": author.get("/users/profile/"),
+        "password-change": author.get("/users/password-change/"),
+        "password-change-done": author.get("/users/password-change/done/"),
+        "password-reset": anonymous.get("/users/password-reset/"),
+        "password-reset-done": anonymous.get("/users/password-reset/done/"),
+        "password-reset-confirm": Client().get(reset_confirm_path(site["author"]), follow=True),
+        "password-reset-bad-link": anonymous.get("/users/password-reset/MQ/bad-token/"),
+        "password-reset-complete": anonymous.get("/users/password-reset/complete/"),
+        "404": anonymous.get("/no/such/page/"),
+        "403": reader.get(f"/post/{slug}/edit/"),
+        "403-csrf": Client(enforce_csrf_checks=True).post("/users/login/"),
+    }
+
+
+@pytest.mark.urls("cblog.tests.urls_for_errors")
+def test_every_page_a_person_sees_is_valid_html(site, monkeypatch, tmp_path):
+    assert VNU.exists(), f"{VNU} is missing: run `make lint` (npm ci in tests/)"
+    for name, response in {**rendered_pages(site), **error_pages(monkeypatch)}.items():
+        assert response.status_code == STATUS.get(name, 200), name
+        assert response["Content-Type"].startswith("text/html"), name
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+    # The page Route 53 fails over to when the whole site is down.
+    (tmp_path / "failover.html").write_bytes(
+        (ROOT / "deploy" / "failover" / "index.html").read_bytes()
+    )
+
+    result = subprocess.run(
+        ["java", "-jar", VNU, "--format", "json", "--exit-zero-always", "--stdout", tmp_path],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    problems = [
+        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['type']} {m['message']}"
+        f" ({m.get('extract', '').strip()})"
+        for m in json.loads(result.stdout)["messages"]
+    ]
+    assert not problems, "\n".join(problems)
