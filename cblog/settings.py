@@ -6,6 +6,7 @@ Every variable is listed in .env.example; unset means the embedded default.
 import os
 from pathlib import Path
 
+import csp.constants
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "cblog",
+    "csp",
     "django_bootstrap5",
     "blog",
     "users",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "cblog.middleware.HealthCheckMiddleware",
     "cblog.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -220,6 +224,63 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", n
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+
+def media_origins():
+    """Where pages load pictures from besides this site: the CloudFront domain, else S3."""
+    if not AWS_STORAGE_BUCKET_NAME:
+        return []
+    if env("AWS_S3_CUSTOM_DOMAIN"):
+        return [f"https://{env('AWS_S3_CUSTOM_DOMAIN')}"]
+    if env("AWS_S3_ENDPOINT_URL"):
+        return [env("AWS_S3_ENDPOINT_URL").rstrip("/")]
+    regional = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{env('AWS_S3_REGION_NAME', 'us-east-1')}"
+    return [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com", f"{regional}.amazonaws.com"]
+
+
+# Content-Security-Policy (django-csp): scripts, styles and pictures from this site and its
+# media only, never inline, so that markup slipping past the sanitizer cannot run or call home.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "script-src": [csp.constants.SELF],
+        "style-src": [csp.constants.SELF],
+        # data: for Bootstrap's inline SVG icons (form validation, close buttons).
+        "img-src": [csp.constants.SELF, "data:", *media_origins()],
+        "font-src": [csp.constants.SELF],
+        "connect-src": [csp.constants.SELF],
+        "object-src": [csp.constants.NONE],
+        "base-uri": [csp.constants.NONE],
+        "form-action": [csp.constants.SELF],
+        "frame-ancestors": [csp.constants.NONE],
+    }
+}
+
+# Permissions-Policy (django-permissions-policy): a blog needs no device or tracking API.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 # Logging: one line per record to stderr, which systemd sends to the journal.
 LOGGING = {
