@@ -52,3 +52,21 @@ class RequestSizeLimitMiddleware:
         if length > settings.MAX_REQUEST_BYTES:
             return HttpResponse(render_to_string("413.html", request=request), status=413)
         return self.get_response(request)
+
+
+class SiteDomainMiddleware:
+    """With SITE_DOMAIN set, a request's host becomes that domain once the sent one is validated.
+
+    Every absolute URL (password-reset links, feeds, sitemap, robots.txt, og: tags) is built from
+    the request's host, so they all name the public domain: never a Host header's port, nor the
+    name a client or proxy happened to use.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SITE_DOMAIN:
+            request.get_host()  # a Host outside ALLOWED_HOSTS is still a 400
+            request.META["HTTP_HOST"] = settings.SITE_DOMAIN
+        return self.get_response(request)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import csp.constants
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import split_domain_port
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,8 +44,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env("SITE_NAME", "cblog")
-# Public domain for links in emails (password reset); unset uses the validated request host.
+# The public domain every absolute URL is built from (cblog.middleware.SiteDomainMiddleware);
+# unset uses the validated request host.
 SITE_DOMAIN = env("SITE_DOMAIN")
+if SITE_DOMAIN:
+    ALLOWED_HOSTS.append(split_domain_port(SITE_DOMAIN)[0])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,6 +72,7 @@ MIDDLEWARE = [
     # probe instances by private IP over plain HTTP.
     "cblog.middleware.HealthCheckMiddleware",
     "cblog.middleware.RequestSizeLimitMiddleware",
+    "cblog.middleware.SiteDomainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -90,8 +89,3 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "users/password_reset_email.txt"
     subject_template_name = "users/password_reset_subject.txt"
     success_url = reverse_lazy("users:password-reset-done")
-
-    @property
-    def domain_override(self):
-        # Links use the configured public domain when set; otherwise the (validated) request host.
-        return settings.SITE_DOMAIN or None

@@ -20,6 +20,7 @@ def test_check_deploy_passes_with_production_environment(tmp_path):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "blog.example.com",
         "DJANGO_CSRF_TRUSTED_ORIGINS": "https://blog.example.com",
+        "SITE_DOMAIN": "blog.example.com",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

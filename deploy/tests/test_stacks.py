@@ -393,10 +393,12 @@ def test_instance_role_grants_only_what_the_app_needs(templates):
 
 
 def test_instances_read_their_settings_from_the_stack_path(stacks, aws_client):
-    parameters = aws_client("ssm").get_parameters_by_path(Path=stacks["app"]["SettingsPath"])
+    pages = aws_client("ssm").get_paginator("get_parameters_by_path")
+    parameters = pages.paginate(Path=stacks["app"]["SettingsPath"]).build_full_result()
     values = {p["Name"].rsplit("/", 1)[-1]: p["Value"] for p in parameters["Parameters"]}
     assert values["DJANGO_ALLOWED_HOSTS"] == DOMAIN
     assert values["DJANGO_CSRF_TRUSTED_ORIGINS"] == f"https://{DOMAIN}"
+    assert values["SITE_DOMAIN"] == DOMAIN
     assert values["DB_HOST"] == stacks["data"]["DatabaseHost"]
     assert values["AWS_STORAGE_BUCKET_NAME"] == stacks["data"]["MediaBucket"]
     assert values["FORWARDED_ALLOW_IPS"] == "10.10.0.0/16"
