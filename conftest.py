@@ -130,10 +130,13 @@ def _own_cache_keys(settings):
 
     A fresh key prefix per test, rather than a flush: the Redis database may be shared.
     """
+    from axes.handlers.proxy import AxesProxyHandler
+
     prefix = f"test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = {
         name: {**config, "KEY_PREFIX": prefix} for name, config in settings.CACHES.items()
     }
+    AxesProxyHandler.get_implementation(force=True)  # it keeps the cache it was made with
 
 
 @pytest.fixture(scope="session")

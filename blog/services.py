@@ -4,6 +4,7 @@ import logging
 import uuid
 from contextlib import contextmanager
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -11,14 +12,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from blog import cache as cache_keys
 from blog.images import ProcessedImage
 from blog.markdown import plain_text_excerpt, render_markdown
 from blog.models import RESERVED_SLUGS, Comment, Image, Like, Post
 
 logger = logging.getLogger(__name__)
 
-VIEWED_POSTS_SESSION_KEY = "viewed_posts"
-VIEWED_POSTS_REMEMBERED = 500
+VIEW_WINDOW = 30 * 60
 
 
 class ImageStorageError(Exception):
@@ -163,13 +164,16 @@ def post_delete(*, post: Post):
     post.delete()
 
 
-def post_count_view(*, post: Post, session) -> bool:
-    """Counts a view once per post per session, incrementing in the database."""
-    viewed = session.get(VIEWED_POSTS_SESSION_KEY, [])
-    if post.pk in viewed:
+def post_count_view(*, post: Post, visitor: str) -> bool:
+    """Counts a view of a published post, at most once per visitor per VIEW_WINDOW seconds.
+
+    A count therefore means: distinct readers (an account, or an address with one browser)
+    within half an hour, bots and HTTP tools excluded. The marker lives in the shared cache, so
+    no session is needed and every instance agrees; when the cache is down nothing is counted.
+    """
+    if not cache.add(cache_keys.post_viewed(post.pk, visitor), True, VIEW_WINDOW):
         return False
     Post.objects.filter(pk=post.pk).update(view_count=F("view_count") + 1)
-    session[VIEWED_POSTS_SESSION_KEY] = [*viewed[-(VIEWED_POSTS_REMEMBERED - 1) :], post.pk]
     return True
 
 

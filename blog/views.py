@@ -15,6 +15,8 @@ from django.views.generic.detail import SingleObjectMixin
 from blog import services
 from blog.forms import CommentForm, PostForm
 from blog.models import Category, Comment, Post
+from cblog.client import visitor_key
+from cblog.throttles import THROTTLED_MESSAGE, ThrottledFormMixin, ThrottleMixin, throttled
 
 SEARCH_MAX_LENGTH = 100
 
@@ -136,15 +138,17 @@ class PostDetailView(VisiblePostMixin, DetailView):
         return super().get_queryset().with_liked_by(self.request.user)
 
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if not self.object.is_published:
+        self.object = post = self.get_object()
+        visitor = visitor_key(request)
+        if post.is_published and visitor and services.post_count_view(post=post, visitor=visitor):
+            post.view_count += 1
+        response = self.render_to_response(self.get_context_data(object=post))
+        if not post.is_published:
             add_never_cache_headers(response)  # drafts must not sit in a shared cache
         return response
 
     def get_context_data(self, **kwargs):
         post = self.object
-        if post.is_published and services.post_count_view(post=post, session=self.request.session):
-            post.view_count += 1
         return super().get_context_data(
             comments=post.comments.filter(is_hidden=False).select_related("author"),
             comment_form=kwargs.pop("comment_form", CommentForm()),
@@ -172,7 +176,8 @@ class PostFormMixin:
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class PostCreateView(LoginRequiredMixin, PostFormMixin, CreateView):
+class PostCreateView(LoginRequiredMixin, ThrottledFormMixin, PostFormMixin, CreateView):
+    throttle_scopes = ("post", "upload")
     success_message = "Your post was saved."
 
     def save(self, form):
@@ -181,7 +186,8 @@ class PostCreateView(LoginRequiredMixin, PostFormMixin, CreateView):
         )
 
 
-class PostUpdateView(EditablePostMixin, PostFormMixin, UpdateView):
+class PostUpdateView(EditablePostMixin, ThrottledFormMixin, PostFormMixin, UpdateView):
+    throttle_scopes = ("upload",)
     success_message = "Your changes were saved."
 
     def save(self, form):
@@ -202,7 +208,8 @@ class PostDeleteView(EditablePostMixin, DeleteView):
         return HttpResponseRedirect(self.success_url)
 
 
-class LikeToggleView(LoginRequiredMixin, SingleObjectMixin, View):
+class LikeToggleView(LoginRequiredMixin, ThrottleMixin, SingleObjectMixin, View):
+    throttle_scopes = ("like",)
     http_method_names = ["post"]
     queryset = Post.objects.published()
 
@@ -223,6 +230,9 @@ class CommentCreateView(LoginRequiredMixin, PostDetailView):
     def post(self, request, *args, **kwargs):
         self.object = post = self.get_object()
         form = CommentForm(request.POST)
+        if throttled(request, ["comment"]):
+            form.add_error(None, THROTTLED_MESSAGE)  # shown above the comment as it was typed
+            return self.render_to_response(self.get_context_data(comment_form=form), status=429)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(comment_form=form), status=400)
         services.comment_create(

@@ -1,7 +1,10 @@
-"""The visitor's address, read in this one place by throttles, sign-in lockout and the access log."""
+"""Who sent a request: the address (read only here, for throttles, lockout and the access log)
+and the visitor that views are counted for."""
 
+import hashlib
 import ipaddress
 
+from crawlerdetect import CrawlerDetect
 from django.conf import settings
 
 
@@ -28,5 +31,22 @@ def client_address(environ) -> str:
     except ValueError:
         return remote
     if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        # The /64's first address stands for all of it, and is still a valid address to store.
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return str(address)
+
+
+_crawlers = CrawlerDetect()
+
+
+def visitor_key(request) -> str | None:
+    """Who reads the page, for counting views: the account, else address and browser together.
+
+    None for requests without a User-Agent and for known bots, crawlers and HTTP tools.
+    """
+    agent = request.META.get("HTTP_USER_AGENT", "").strip()
+    if not agent or _crawlers.is_crawler(agent):
+        return None
+    if request.user.is_authenticated:
+        return f"user-{request.user.pk}"
+    return hashlib.sha256(f"{client_ip(request)} {agent}".encode()).hexdigest()

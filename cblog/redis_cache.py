@@ -1,8 +1,8 @@
 """Django's Redis cache, except that an unreachable Redis is a cache miss rather than a 500.
 
 The cache and every throttle counter live in Redis. When it is down the site keeps serving:
-reads miss, writes are dropped, and throttles let requests through (RATELIMIT_FAIL_OPEN), each
-failure logged.
+reads miss, writes are dropped, counters read as zero so that throttles and sign-in lockout let
+requests through, and each failure is logged.
 """
 
 import functools
@@ -31,10 +31,6 @@ def _unreachable_answers(miss):
     return decorate
 
 
-def _missing_key(*args):
-    raise ValueError("Key not found.")  # what incr() says of a key the cache does not hold
-
-
 class FailSoftRedisCacheClient(RedisCacheClient):
     get = _unreachable_answers(lambda key, default: default)(RedisCacheClient.get)
     add = _unreachable_answers(lambda *args: False)(RedisCacheClient.add)
@@ -43,7 +39,8 @@ class FailSoftRedisCacheClient(RedisCacheClient):
     delete = _unreachable_answers(lambda *args: False)(RedisCacheClient.delete)
     get_many = _unreachable_answers(lambda *args: {})(RedisCacheClient.get_many)
     has_key = _unreachable_answers(lambda *args: False)(RedisCacheClient.has_key)
-    incr = _unreachable_answers(_missing_key)(RedisCacheClient.incr)
+    # A counter reads as zero, so that throttles and sign-in lockout let requests through.
+    incr = _unreachable_answers(lambda *args: 0)(RedisCacheClient.incr)
     set_many = _unreachable_answers(lambda *args: None)(RedisCacheClient.set_many)
     delete_many = _unreachable_answers(lambda *args: None)(RedisCacheClient.delete_many)
 

@@ -4,6 +4,7 @@ Every variable is listed in .env.example; unset means the embedded default.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import csp.constants
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "cblog",
     "csp",
     "django_bootstrap5",
+    "axes",
     "blog",
     "users",
 ]
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it can answer a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cblog.urls"
@@ -138,6 +142,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Auth
 AUTH_USER_MODEL = "users.User"
+# AxesStandaloneBackend refuses sign-ins while the account or the address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -167,6 +176,34 @@ else:
 
 # Client address: how many proxies append to X-Forwarded-For (CloudFront and the ALB: 2).
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+
+# Throttles (cblog/throttles.py): per scope, the keys a request is counted under and their
+# django-ratelimit rates, counted in the cache above. An unreachable Redis lets requests through.
+THROTTLES_ENABLED = env_bool("THROTTLES_ENABLED", True)
+THROTTLE_RATES = {
+    "register": {"ip": "10/h"},
+    "password-reset": {"ip": "10/h", "email": "3/h"},
+    "post": {"user": "30/h", "ip": "60/h"},
+    "comment": {"user": "20/10m", "ip": "60/10m"},
+    "like": {"user": "120/h", "ip": "300/h"},
+    "upload": {"user": "20/h", "ip": "40/h"},
+}
+RATELIMIT_ENABLE = THROTTLES_ENABLED
+RATELIMIT_FAIL_OPEN = True
+# Sign-in lockout (django-axes, site and admin): 10 failures for one account, or from one address,
+# lock it out for 15 minutes. Counted in Redis when there is one, so that every instance sees the
+# same count; else in the database, which the processes of one machine share.
+AXES_ENABLED = THROTTLES_ENABLED
+AXES_HANDLER = (
+    f"axes.handlers.{'cache.AxesCacheHandler' if REDIS_URL else 'database.AxesDatabaseHandler'}"
+)
+AXES_DISABLE_ACCESS_LOG = True  # no row for each successful sign-in
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "cblog.client.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429.html"
 
 # Static files: whitenoise serves hashed names with far-future cache headers.
 STATIC_URL = "static/"

@@ -7,11 +7,13 @@ from django.urls import reverse_lazy
 from django.views.generic import CreateView, TemplateView
 
 from blog.services import ImageStorageError
+from cblog.throttles import ThrottledFormMixin, ThrottleMixin
 from users.forms import AccountForm, ProfileForm, RegistrationForm
 from users.services import account_change_notify, profile_update
 
 
-class RegisterView(CreateView):
+class RegisterView(ThrottledFormMixin, CreateView):
+    throttle_scopes = ("register",)
     form_class = RegistrationForm
     template_name = "users/register.html"
 
@@ -30,7 +32,8 @@ class RegisterView(CreateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class ProfileView(LoginRequiredMixin, TemplateView):
+class ProfileView(LoginRequiredMixin, ThrottleMixin, TemplateView):
+    throttle_scopes = ("upload",)
     template_name = "users/profile.html"
 
     def get_context_data(self, **kwargs):
@@ -82,9 +85,10 @@ class PasswordResetConfirmView(PasswordChangedNoticeMixin, auth_views.PasswordRe
     success_url = reverse_lazy("users:password-reset-complete")
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(ThrottledFormMixin, auth_views.PasswordResetView):
     """Sends the same answer whether or not the address is registered."""
 
+    throttle_scopes = ("password-reset",)
     template_name = "users/password_reset_form.html"
     email_template_name = "users/password_reset_email.txt"
     subject_template_name = "users/password_reset_subject.txt"

@@ -1,7 +1,9 @@
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError
 
+from blog import cache as cache_keys
 from blog import services
 from blog.images import process_image
 from blog.models import Image, Like, Post
@@ -167,20 +169,22 @@ def test_the_database_refuses_a_second_like_from_the_same_user(post, other_user)
 def test_view_count_increments_in_the_database_not_from_a_stale_copy(post):
     stale = Post.objects.get(pk=post.pk)
     Post.objects.filter(pk=post.pk).update(view_count=41)
-    services.post_count_view(post=stale, session={})
+    services.post_count_view(post=stale, visitor="v1")
     post.refresh_from_db()
     assert post.view_count == 42
 
 
-def test_a_session_remembers_viewed_posts(user):
-    session = {}
+def test_a_visitor_is_remembered_per_post_in_the_cache(user):
     posts = PostFactory.create_batch(2, author=user)
-    assert [services.post_count_view(post=p, session=session) for p in posts * 2] == [
-        True,
-        True,
-        False,
-        False,
-    ]
+    counted = [services.post_count_view(post=p, visitor="v1") for p in posts * 2]
+    assert counted == [True, True, False, False]
+    assert services.post_count_view(post=posts[0], visitor="v2")
+
+
+def test_a_visitor_counts_again_after_the_view_window(post):
+    assert services.post_count_view(post=post, visitor="v1")
+    cache.delete(cache_keys.post_viewed(post.pk, "v1"))  # what expiry after VIEW_WINDOW does
+    assert services.post_count_view(post=post, visitor="v1")
 
 
 def test_publishing_in_bulk_publishes_only_the_drafts(post, draft):

@@ -142,20 +142,57 @@ def test_drafts_page_requires_sign_in(client, db):
     assert response["Location"].startswith("/users/login/")
 
 
-def test_views_are_counted_once_per_session(client, post):
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
+
+
+def read(client, post, agent=BROWSER, address="203.0.113.7"):
+    return client.get(f"/post/{post.slug}/", HTTP_USER_AGENT=agent, REMOTE_ADDR=address)
+
+
+def test_a_visitor_is_counted_once_within_the_view_window(client, post):
     for _ in range(3):
-        client.get(f"/post/{post.slug}/")
+        read(client, post)
     post.refresh_from_db()
     assert post.view_count == 1
 
 
-def test_each_session_counts_its_own_view(client, django_user_model, post):
-    from django.test import Client
-
-    client.get(f"/post/{post.slug}/")
-    Client().get(f"/post/{post.slug}/")
+def test_each_visitor_counts_their_own_view(client, post, other_user):
+    read(client, post)
+    read(client, post, address="198.51.100.9")
+    read(client, post, agent=BROWSER.replace("130", "131"))
+    client.force_login(other_user)
+    read(client, post)
     post.refresh_from_db()
-    assert post.view_count == 2
+    assert post.view_count == 4
+
+
+def test_the_page_shows_the_view_it_counted(client, post):
+    assert "1 view" in read(client, post).text
+
+
+@pytest.mark.parametrize(
+    "agent",
+    ["", "curl/8.5.0", "Googlebot/2.1 (+http://www.google.com/bot.html)", "python-requests/2.32"],
+)
+def test_bots_and_http_tools_are_not_counted(client, post, agent):
+    read(client, post, agent=agent)
+    post.refresh_from_db()
+    assert post.view_count == 0
+
+
+def test_drafts_count_no_views(client, draft, user):
+    client.force_login(user)
+    read(client, draft)
+    draft.refresh_from_db()
+    assert draft.view_count == 0
+
+
+def test_a_comment_post_counts_no_view_valid_or_not(client, post, other_user):
+    client.force_login(other_user)
+    for content in ["", "Nice walk."]:
+        client.post(f"/post/{post.slug}/comment/", {"content": content}, HTTP_USER_AGENT=BROWSER)
+    post.refresh_from_db()
+    assert post.view_count == 0
 
 
 # Writing

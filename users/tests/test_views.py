@@ -430,7 +430,8 @@ def test_password_reset_link_sets_a_new_password_end_to_end(client, user, mailou
     assert form_page.context["validlink"] is True
     assert response.status_code == 302
     assert response["Location"] == "/users/password-reset/complete/"
-    assert client.login(username="alice", password=NEW_PASSWORD)
+    signed_in = client.post("/users/login/", {"username": "alice", "password": NEW_PASSWORD})
+    assert signed_in.status_code == 302
     assert client.get(link, follow=True).context["validlink"] is False
 
 

@@ -1,0 +1,5 @@
+"""Cache keys: every key the blog stores is built here."""
+
+
+def post_viewed(post_id: int, visitor: str) -> str:
+    return f"post-viewed:{post_id}:{visitor}"
