@@ -168,6 +168,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "cblog.redis_cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
+            # Sites that share one Redis database keep their keys apart by a prefix each.
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }

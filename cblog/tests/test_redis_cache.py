@@ -41,9 +41,11 @@ def test_the_settings_use_redis_when_redis_url_is_set(monkeypatch):
     import cblog
 
     monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/3")
+    monkeypatch.setenv("CACHE_KEY_PREFIX", "site-a")
     settings = runpy.run_path(str(Path(cblog.__file__).parent / "settings.py"))
     assert settings["CACHES"]["default"]["BACKEND"] == BACKEND
     assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/3"
+    assert settings["CACHES"]["default"]["KEY_PREFIX"] == "site-a"
 
 
 def test_an_unreachable_redis_is_a_miss_not_an_error(unreachable_cache, caplog):

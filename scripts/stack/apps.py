@@ -35,6 +35,8 @@ class Apps:
             "AWS_DEFAULT_REGION": REGION,
             # The cache shared by both instances; HAProxy is the one proxy in front of them.
             "REDIS_URL": "redis://127.0.0.1:6379/6",
+            # Parallel stacks share that Redis database; their unique database name keeps keys apart.
+            "CACHE_KEY_PREFIX": self.db_name,
             "TRUSTED_PROXY_HOPS": "1",
             # Walks and load tests repeat actions from one address far beyond real users' limits.
             "THROTTLES_ENABLED": "false",
