@@ -32,7 +32,10 @@ class PostForm(forms.ModelForm):
         model = Post
         fields = ["title", "content", "category", "status"]
         widgets = {"content": forms.Textarea(attrs={"rows": 14})}
-        help_texts = {"content": "Markdown: **bold**, _italic_, [links](https://…), lists."}
+        help_texts = {
+            "content": "Markdown: **bold**, _italic_, [links](https://…), lists, tables. "
+            "Images show only from this site's uploads; others become links."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

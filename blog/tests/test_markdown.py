@@ -1,6 +1,20 @@
 import pytest
+from django.test import override_settings
 
 from blog.markdown import render_markdown
+
+CDN_STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "cblog-media",
+            "location": "media",
+            "custom_domain": "cdn.example.com",
+            "querystring_auth": False,
+        },
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 
 def test_markdown_becomes_html():
@@ -12,7 +26,8 @@ def test_markdown_becomes_html():
     [
         ("<script>alert(1)</script>", "<script"),
         ('<img src="x" onerror="alert(1)">', "onerror"),
-        ("[click](javascript:alert(1))", "javascript:"),
+        # CommonMark leaves a link to a forbidden scheme as plain text: no href at all.
+        ("[click](javascript:alert(1))", "href"),
         ('<a href="JaVaScRiPt:alert(1)">x</a>', "alert"),
         ('<iframe src="https://evil.example"></iframe>', "<iframe"),
         ('<p style="background:url(x)">x</p>', "style="),
@@ -32,3 +47,60 @@ def test_links_are_kept_and_marked_nofollow():
 def test_code_blocks_are_escaped():
     html = render_markdown("```\n<b>not bold</b>\n```")
     assert "&lt;b&gt;" in html
+
+
+def test_tables_render_with_their_alignment():
+    html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |")
+    assert '<th align="left">a</th>' in html
+    assert '<td align="right">2</td>' in html
+
+
+def test_images_from_the_sites_media_are_kept():
+    html = render_markdown("![river](/media/blog/abc/display.jpg)")
+    assert html == '<p><img src="/media/blog/abc/display.jpg" alt="river"></p>'
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://tracker.example/p.png",
+        "https://tracker.example/media/p.png",
+        "//tracker.example/media/p.png",
+        "/static/logo.png",
+        "https://cdn.example.com.tracker.example/media/p.png",
+    ],
+)
+def test_an_image_from_elsewhere_becomes_a_nofollow_link(url):
+    html = render_markdown(f"![pixel]({url})")
+    assert "<img" not in html
+    assert f'<a href="{url}" rel="nofollow noopener noreferrer">pixel</a>' in html
+
+
+def test_an_image_from_elsewhere_without_alt_text_links_with_its_url():
+    html = render_markdown("![](http://tracker.example/p.png)")
+    assert ">http://tracker.example/p.png</a>" in html
+
+
+def test_a_raw_html_image_from_elsewhere_loses_its_source():
+    html = render_markdown('<img src="http://tracker.example/p.png" alt="x">')
+    assert "tracker.example" not in html
+
+
+@override_settings(STORAGES=CDN_STORAGES)
+def test_images_from_the_media_domain_of_the_storage_are_kept():
+    html = render_markdown("![river](https://cdn.example.com/media/blog/abc/display.jpg)")
+    assert '<img src="https://cdn.example.com/media/blog/abc/display.jpg"' in html
+    assert '<img src="https://cdn.example.com/static/x.png"' not in render_markdown(
+        "![x](https://cdn.example.com/static/x.png)"
+    )
+
+
+def test_deep_block_nesting_is_capped_without_error():
+    html = render_markdown("> " * 1000 + "deep")
+    assert html.count("<blockquote>") == 20
+
+
+def test_links_nest_inside_images_inside_links():
+    html = render_markdown("[![logo *big*](/media/logo.png)](https://example.com)")
+    assert '<a href="https://example.com"' in html
+    assert '<img src="/media/logo.png" alt="logo big">' in html
