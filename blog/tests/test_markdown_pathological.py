@@ -31,7 +31,9 @@ def realistic():
 def test_pathological_input_renders_within_a_ratio_of_a_realistic_post(name, realistic):
     text = PATHOLOGICAL[name](LENGTH)
     assert len(text) == LENGTH
-    # Interleaved, best of two: a burst of load on the machine cannot pick one side.
-    timings = [(cpu_seconds(text), cpu_seconds(realistic)) for _ in range(2)]
-    ratio = min(own for own, _ in timings) / min(base for _, base in timings)
-    assert ratio < RATIO_BUDGET, f"{name}: {ratio:.1f}x a realistic post"
+    # Timed beside the realistic post, and again (best of three) when a burst of load on a
+    # shared machine may have hit one side only.
+    ratios = []
+    while len(ratios) < 3 and min(ratios, default=RATIO_BUDGET) >= RATIO_BUDGET:
+        ratios.append(cpu_seconds(text) / cpu_seconds(realistic))
+    assert min(ratios) < RATIO_BUDGET, f"{name}: {min(ratios):.1f}x a realistic post"
