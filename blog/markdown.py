@@ -28,6 +28,8 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
 }
 
+ALIGN_CLASSES = {"left": "text-start", "center": "text-center", "right": "text-end"}
+
 # Blocks may nest as deep as CommonMark's default; inline brackets and emphasis much less,
 # because every unclosed `[` rescans up to this many levels ahead of it.
 BLOCK_NESTING = 20
@@ -50,11 +52,11 @@ def parse_inline_shallow(state) -> None:
 
 
 def align_cells(state) -> None:
-    """Table alignment as an align attribute, as before: a style attribute would break the CSP."""
+    """Table alignment as the stylesheet's classes: a style attribute would break the CSP."""
     for token in state.tokens:
         style = token.attrGet("style") if token.type in ("th_open", "td_open") else None
         if style:
-            token.attrs = {"align": style.removeprefix("text-align:")}
+            token.attrs = {"class": ALIGN_CLASSES[style.removeprefix("text-align:")]}
 
 
 def own_media_prefixes() -> tuple[str, ...]:
@@ -96,6 +98,7 @@ def render_markdown(text: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=keep_attribute,
+        allowed_classes={cell: set(ALIGN_CLASSES.values()) for cell in ("th", "td")},
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     ).strip()

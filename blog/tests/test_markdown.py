@@ -51,8 +51,12 @@ def test_code_blocks_are_escaped():
 
 def test_tables_render_with_their_alignment():
     html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |")
-    assert '<th align="left">a</th>' in html
-    assert '<td align="right">2</td>' in html
+    assert '<th class="text-start">a</th>' in html
+    assert '<td class="text-end">2</td>' in html
+
+
+def test_authors_cannot_set_other_classes():
+    assert "class" not in render_markdown('<p class="alert">x</p><td class="d-none">y</td>')
 
 
 def test_images_from_the_sites_media_are_kept():

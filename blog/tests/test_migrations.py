@@ -10,6 +10,7 @@ from blog.tests.factories import PostFactory
 reserved_slugs_and_plain_excerpts = import_module(
     "blog.migrations.0004_reserved_slugs_and_plain_excerpts"
 )
+rerender_posts_as_commonmark = import_module("blog.migrations.0005_rerender_posts_as_commonmark")
 
 
 def test_posts_on_a_reserved_slug_move_to_the_first_free_one(user):
@@ -30,3 +31,22 @@ def test_escaped_excerpts_are_rederived_as_plain_text(user):
 
     post.refresh_from_db()
     assert post.excerpt == "Tom & Jerry say 5 < 6"
+
+
+def test_stored_posts_are_rendered_again_with_images_only_from_own_media(user, monkeypatch):
+    monkeypatch.setattr(rerender_posts_as_commonmark, "BATCH", 2)  # a full batch and a rest
+    posts = [
+        PostFactory(author=user, content=f"Walk {number}: ![pixel](http://tracker.example/p.png)")
+        for number in range(3)
+    ]
+    Post.objects.update(
+        content_html='<p><img alt="pixel" src="http://tracker.example/p.png"></p>', excerpt=""
+    )
+
+    rerender_posts_as_commonmark.rerender_posts(apps, None)
+
+    for post in posts:
+        post.refresh_from_db()
+        assert "<img" not in post.content_html
+        assert 'href="http://tracker.example/p.png"' in post.content_html
+        assert post.excerpt.startswith("Walk")
