@@ -103,7 +103,7 @@ def paths(size: int) -> dict[str, str]:
     published = Post.objects.published()
     last = max(1, math.ceil(published.count() / 10))
     post = published.filter(comments__isnull=False).order_by("pk").first()
-    category = Category.objects.filter(posts__status=Post.Status.PUBLISHED).first()
+    category = Category.objects.filter(posts__in=published).first()
     found = {
         "home": "/",
         "page 50": f"/?page={min(50, last)}",
