@@ -28,6 +28,9 @@ STATUS = {
     "403-csrf": 403,
     "404": 404,
     "413": 413,
+    "429": 429,
+    "429-post-form": 429,
+    "429-comment": 429,
     "500": 500,
     "503": 503,
 }
@@ -72,6 +75,24 @@ def error_pages(monkeypatch):
     }
     monkeypatch.setattr("cblog.views.connection_usable", lambda: False)
     pages["503"] = client.get("/test/connection-lost/")
+    return pages
+
+
+def throttled_pages(site, settings):
+    """The second of two POSTs over a limit of one, for a plain action and for forms."""
+    settings.THROTTLE_RATES = {
+        scope: dict.fromkeys(keys, "1/h") for scope, keys in settings.THROTTLE_RATES.items()
+    }
+    client, slug = signed_in(UserFactory(username="dee")), site["post"].slug
+    requests = {
+        "429": lambda: client.post(f"/post/{slug}/like/"),
+        "429-post-form": lambda: client.post("/post/new/", {"title": "Again", "content": "x"}),
+        "429-comment": lambda: client.post(f"/post/{slug}/comment/", {"content": "Again"}),
+    }
+    pages = {}
+    for name, request in requests.items():
+        request()
+        pages[name] = request()
     return pages
 
 
@@ -120,9 +141,14 @@ def rendered_pages(site):
 
 
 @pytest.mark.urls("cblog.tests.urls_for_errors")
-def test_every_page_a_person_sees_is_valid_html(site, monkeypatch, tmp_path):
+def test_every_page_a_person_sees_is_valid_html(site, settings, monkeypatch, tmp_path):
     assert VNU.exists(), f"{VNU} is missing: run `make lint` (npm ci in tests/)"
-    for name, response in {**rendered_pages(site), **error_pages(monkeypatch)}.items():
+    pages = {
+        **rendered_pages(site),
+        **throttled_pages(site, settings),
+        **error_pages(monkeypatch),
+    }
+    for name, response in pages.items():
         assert response.status_code == STATUS.get(name, 200), name
         assert response["Content-Type"].startswith("text/html"), name
         (tmp_path / f"{name}.html").write_bytes(response.content)
