@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from blog.models import Category, Comment, Post
-from blog.services import post_prepare, posts_publish
+from blog.services import comments_set_hidden, post_prepare, posts_publish
 
 
 @admin.register(Category)
@@ -49,15 +49,8 @@ class PostAdmin(admin.ModelAdmin):
     list_select_related = ["author", "category"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_counts()
-
-    @admin.display(ordering="like_count", description="likes")
-    def like_count(self, post):
-        return post.like_count
-
-    @admin.display(ordering="comment_count", description="comments")
-    def comment_count(self, post):
-        return post.comment_count
+        # Sorting the list never drags the bodies along; the change form loads them on access.
+        return super().get_queryset(request).defer("content", "content_html")
 
     @admin.display(description="image")
     def image_preview(self, post):
@@ -94,6 +87,10 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["author", "post"]
     raw_id_fields = ["author", "post"]
     actions = ["hide", "unhide"]
+    ordering = ["-created_at", "-pk"]  # newest first, read off the created_at index
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("post__content", "post__content_html")
 
     @admin.display(description="comment")
     def excerpt(self, comment):
@@ -101,10 +98,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Hide selected comments")
     def hide(self, request, queryset):
-        count = queryset.update(is_hidden=True)
+        count = comments_set_hidden(comments=queryset, hidden=True)
         self.message_user(request, f"{count} comment(s) hidden.", messages.SUCCESS)
 
     @admin.action(description="Show selected comments again")
     def unhide(self, request, queryset):
-        count = queryset.update(is_hidden=False)
+        count = comments_set_hidden(comments=queryset, hidden=False)
         self.message_user(request, f"{count} comment(s) shown again.", messages.SUCCESS)

@@ -86,11 +86,16 @@ class PostQuerySet(models.QuerySet):
         return self.published()
 
     def with_counts(self):
-        """Author, category, image and counts in one query, so lists never run N+1 queries."""
-        return self.select_related("author", "category", "image").annotate(
-            like_count=count_of(Like.objects.all()),
-            comment_count=count_of(Comment.objects.filter(is_hidden=False)),
-        )
+        """Author, category and image in one query, so lists never run N+1 queries.
+
+        The like and comment counts are stored on the post (kept by blog.services.post_counts_refresh),
+        so no list ever counts rows per post.
+        """
+        return self.select_related("author", "category", "image")
+
+    def cards(self):
+        """What a post card shows, without the bodies: lists never load content or its HTML."""
+        return self.with_counts().defer("content", "content_html")
 
     def with_liked_by(self, user):
         """Annotates `liked`: whether this user likes each post."""
@@ -137,12 +142,29 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     view_count = models.PositiveIntegerField(default=0, editable=False)
+    like_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Visible ones."
+    )
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="post_status_published")]
+        # Each list's filter, then its ORDER BY: the newest ten are read straight off an index.
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at", "-created_at"], name="post_published_order"
+            ),
+            models.Index(
+                fields=["category", "status", "-published_at", "-created_at"],
+                name="post_category_order",
+            ),
+            models.Index(
+                fields=["author", "status", "-published_at", "-created_at"],
+                name="post_author_order",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -170,6 +192,11 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [
+            # A post's visible comments in order; the moderation list, newest first.
+            models.Index(fields=["post", "is_hidden", "created_at"], name="comment_post_order"),
+            models.Index(fields=["created_at"], name="comment_created"),
+        ]
 
     def __str__(self):
         return f"{self.author} on {self.post}"

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -19,6 +20,18 @@ from cblog.client import visitor_key
 from cblog.throttles import THROTTLED_MESSAGE, ThrottledFormMixin, ThrottleMixin, throttled
 
 SEARCH_MAX_LENGTH = 100
+MAX_PAGES = 100
+
+
+class BoundedPaginator(Paginator):
+    """Pages up to MAX_PAGES: counting and the deepest OFFSET cost the same at any size.
+
+    Older posts stay reachable through the sitemap, the categories, the authors and search.
+    """
+
+    @cached_property
+    def count(self):
+        return self.object_list[: MAX_PAGES * self.per_page].count()
 
 
 class PostListMixin:
@@ -26,11 +39,12 @@ class PostListMixin:
 
     model = Post
     paginate_by = 10
+    paginator_class = BoundedPaginator
     template_name = "blog/post_list.html"
     heading = "Latest posts"
 
     def get_queryset(self):
-        return Post.objects.published().with_counts()
+        return Post.objects.published().cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.heading, **kwargs)
@@ -107,10 +121,7 @@ class DraftListView(LoginRequiredMixin, PostListMixin, ListView):
 
     def get_queryset(self):
         return (
-            Post.objects.drafts()
-            .filter(author=self.request.user)
-            .with_counts()
-            .order_by("-updated_at")
+            Post.objects.drafts().filter(author=self.request.user).cards().order_by("-updated_at")
         )
 
 

@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from blog.models import Post
+from blog.sitemaps import PostSitemap
 from blog.tests.factories import CategoryFactory, CommentFactory, LikeFactory, PostFactory
 
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
@@ -91,8 +93,41 @@ def test_feed_lists_at_most_the_20_newest_posts(client, user, path):
     assert titles == [f"{age} days old" for age in range(20)]
 
 
+def index_locations(response):
+    root = parse(response)
+    return [
+        entry.findtext("sm:loc", namespaces=SITEMAP)
+        for entry in root.findall("sm:sitemap", SITEMAP)
+    ]
+
+
+def test_sitemap_is_an_index_of_paginated_sections(client, post, monkeypatch):
+    monkeypatch.setattr(PostSitemap, "limit", 2)
+    PostFactory.create_batch(4, author=post.author)  # ids run past two pages of two
+
+    locations = index_locations(client.get("/sitemap.xml"))
+
+    post_pages = [location for location in locations if "sitemap-posts.xml" in location]
+    assert post_pages[0] == "http://testserver/sitemap-posts.xml"
+    assert len(post_pages) == -(-Post.objects.order_by("-pk").first().pk // 2)
+    assert "http://testserver/sitemap-categories.xml" in locations
+
+
+def test_sitemap_section_pages_split_posts_by_id_without_repeats(client, user, monkeypatch):
+    monkeypatch.setattr(PostSitemap, "limit", 2)
+    posts = PostFactory.create_batch(5, author=user)
+    pages = len(index_locations(client.get("/sitemap.xml"))) - 1  # the categories section
+
+    listed = []
+    for page in range(1, pages + 1):
+        listed += sitemap_locations(client.get(f"/sitemap-posts.xml?p={page}"))
+
+    assert sorted(listed) == sorted(f"http://testserver{p.get_absolute_url()}" for p in posts)
+    assert client.get(f"/sitemap-posts.xml?p={pages + 1}").status_code == 404
+
+
 def test_sitemap_lists_published_posts_and_not_drafts(client, post, draft):
-    response = client.get("/sitemap.xml")
+    response = client.get("/sitemap-posts.xml")
 
     locations = sitemap_locations(response)
     assert response.status_code == 200
@@ -104,13 +139,13 @@ def test_sitemap_lists_only_categories_with_published_posts(client, user):
     published = PostFactory(author=user, category=CategoryFactory(slug="hiking")).category
     drafts_only = PostFactory(author=user, category=CategoryFactory(slug="baking"), draft=True)
 
-    locations = sitemap_locations(client.get("/sitemap.xml"))
+    locations = sitemap_locations(client.get("/sitemap-categories.xml"))
 
     assert f"http://testserver{published.get_absolute_url()}" in locations
     assert f"http://testserver{drafts_only.category.get_absolute_url()}" not in locations
 
 
-@pytest.mark.parametrize("path", [*FEEDS, "/sitemap.xml"])
+@pytest.mark.parametrize("path", [*FEEDS, "/sitemap.xml", "/sitemap-posts.xml"])
 def test_feeds_and_sitemap_run_the_same_queries_for_5_or_25_posts(
     client, user, path, django_assert_max_num_queries
 ):

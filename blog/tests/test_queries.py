@@ -2,6 +2,7 @@
 
 import factory
 import pytest
+from django.test import Client
 
 from blog.tests.factories import CommentFactory, ImageFactory, LikeFactory, PostFactory
 from users.tests.factories import UserFactory
@@ -58,8 +59,8 @@ def test_every_home_page_of_fifty_posts_uses_two_queries(
 
 @pytest.mark.parametrize(
     ("path", "queries"),
-    # The sitemap counts, then lists, each of its two sections.
-    [("/feeds/rss/", 1), ("/feeds/atom/", 1), ("/sitemap.xml", 4)],
+    # The sitemap index and a section page read the highest post id, then list their page.
+    [("/feeds/rss/", 1), ("/feeds/atom/", 1), ("/sitemap.xml", 2), ("/sitemap-posts.xml", 2)],
 )
 def test_feeds_and_sitemap_query_count_does_not_grow_with_posts(
     client, busy_blog, path, queries, django_assert_num_queries
@@ -78,3 +79,53 @@ def test_detail_page_uses_at_most_eight_queries(
         response = client.get(f"/post/{post.slug}/")
     assert response.status_code == 200
     assert len(response.context["comments"]) == 22
+
+
+def add_posts(count, author, other_user):
+    for post in PostFactory.create_batch(count, author=author, category__slug="travel"):
+        LikeFactory(post=post, user=other_user)
+        CommentFactory.create_batch(2, post=post, author=other_user)
+
+
+PAGES_AT_TWO_SIZES = [*LIST_PAGES, "/post/{slug}/", "/feeds/rss/", "/sitemap-posts.xml"]
+
+
+def signed_in(user):
+    """A fresh session each time, so that the post page counts a view on every request."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("path", PAGES_AT_TWO_SIZES)
+def test_every_page_runs_as_many_queries_at_25_as_at_50_posts(
+    user, other_user, path, django_assert_max_num_queries
+):
+    add_posts(24, user, other_user)
+    first = PostFactory(author=user, slug="first")
+    path = path.format(slug=first.slug)
+    reader = signed_in(user)
+    with django_assert_max_num_queries(8) as small:
+        assert reader.get(path).status_code == 200
+
+    add_posts(25, user, other_user)
+    reader = signed_in(user)
+    with django_assert_max_num_queries(len(small)) as large:
+        assert reader.get(path).status_code == 200
+    assert len(large) == len(small)
+
+
+@pytest.mark.parametrize("path", ["/", "/category/travel/", "/author/alice/", "/search/?q=river"])
+def test_lists_never_load_post_bodies(client, busy_blog, path, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3) as queries:
+        assert client.get(path).status_code == 200
+    assert not any("content_html" in query["sql"] for query in queries.captured_queries)
+
+
+def test_list_counts_stop_at_the_last_page_served(client, busy_blog, monkeypatch):
+    monkeypatch.setattr("blog.views.MAX_PAGES", 2)
+
+    response = client.get("/?page=2")
+
+    assert response.context["paginator"].num_pages == 2
+    assert client.get("/?page=3").status_code == 404
