@@ -17,7 +17,7 @@ MARIADB_ENV := DB_HOST=127.0.0.1 DB_PORT=3306 DB_USER=root DB_PASSWORD= DB_NAME=
 # checkov's pins conflict with requirements-dev.txt, so it lives in a venv of its own.
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: run test test-sqlite test-mariadb test-s3 lint format demo lambda-zip release stack stack-down bench bench-web clean
+.PHONY: run test test-sqlite test-mariadb test-s3 lint format demo lambda-zip up release status down stack stack-down bench bench-web clean
 
 $(VENV)/.run-deps: requirements.txt
 	scripts/apt-install $(RUN_DEB)
@@ -74,13 +74,11 @@ LAMBDA_ZIP ?= dist/lambda_indexer.zip
 lambda-zip:
 	python3 -m lambda_indexer.build_zip $(LAMBDA_ZIP)
 
-# The release tarball the instances install (deploy/README.md): git archive of HEAD.
-DIST ?= dist
-RELEASE_VERSION ?= $(shell git describe --tags --always)
-release:
-	mkdir -p $(DIST)
-	git archive --format=tar.gz --prefix=cblog-$(RELEASE_VERSION)/ -o $(DIST)/cblog-$(RELEASE_VERSION).tar.gz HEAD
-	@echo $(DIST)/cblog-$(RELEASE_VERSION).tar.gz
+# One command per lifecycle step of an AWS environment (deploy/README.md):
+# make up|release|status|down ENV=deploy/environments/<name>.json
+up release status down: $(VENV)/.dev-deps
+	@test -n "$(ENV)" || { echo "ENV=deploy/environments/<name>.json is required" >&2; exit 2; }
+	$(PYTHON) -m deploy.ops $@ $(ENV)
 
 $(CHECKOV_VENV)/.deps: deploy/requirements-checkov.txt
 	python3 -m venv $(CHECKOV_VENV)

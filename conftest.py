@@ -5,6 +5,8 @@ import os
 import runpy
 import threading
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -179,8 +181,27 @@ def s3_media(moto_server, aws_client):
     s3.delete_bucket(Bucket=bucket)
 
 
+@dataclass
+class ProxiedRequest:
+    method: str
+    path: str
+    headers: dict
+    body: bytes
+
+
+@dataclass
+class ProxyAnswer:
+    status: int
+    body: bytes
+    content_type: str = "text/xml"
+
+
 class FaultProxy(ThreadingHTTPServer):
-    """An HTTP proxy to one upstream that records requests and drops those `drop` matches."""
+    """An HTTP proxy to one upstream that records requests and drops those `drop` matches.
+
+    `rewrite(request)` may edit a ProxiedRequest before it is sent, or return a ProxyAnswer to
+    send back instead.
+    """
 
     daemon_threads = True
 
@@ -188,6 +209,7 @@ class FaultProxy(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _ForwardingHandler)
         self.upstream = urlsplit(upstream).netloc
         self.drop = lambda method, path: False
+        self.rewrite = lambda request: None
         self.requests = []
 
     @property
@@ -207,9 +229,18 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
             self.close_connection = True  # closes the socket without a status line
             return
         headers = {k: v for k, v in self.headers.items() if k.lower() not in self.HOP_BY_HOP}
+        request = ProxiedRequest(self.command, self.path, headers, body)
+        answer = self.server.rewrite(request)
+        if answer is not None:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+            return
         upstream = http.client.HTTPConnection(self.server.upstream, timeout=30)
         try:
-            upstream.request(self.command, self.path, body=body, headers=headers)
+            upstream.request(request.method, request.path, body=request.body, headers=headers)
             response = upstream.getresponse()
             data = response.read()
         finally:
@@ -243,13 +274,21 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def running_proxy(upstream):
+    proxy = FaultProxy(upstream)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield proxy
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+        thread.join()
+
+
 @pytest.fixture
 def fault_proxy(moto_server):
     """A FaultProxy in front of moto; set `.drop = lambda method, path: ...` to inject faults."""
-    proxy = FaultProxy(moto_server)
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    yield proxy
-    proxy.shutdown()
-    proxy.server_close()
-    thread.join()
+    with running_proxy(moto_server) as proxy:
+        yield proxy

@@ -206,9 +206,24 @@ def test_database_password_is_managed_by_rds_and_snapshotted_on_delete(templates
     database = templates["data"]["Resources"]["Database"]
     assert database["Properties"]["ManageMasterUserPassword"] is True
     assert "MasterUserPassword" not in database["Properties"]
-    assert database["Properties"]["DeletionProtection"] is True
     assert database["DeletionPolicy"] == database["UpdateReplacePolicy"] == "Snapshot"
     assert not any("Password" in name for name in templates["data"]["Parameters"])
+
+
+def test_database_deletion_protection_follows_its_parameter(templates):
+    # The deploy tool creates with it off, so that a failed first create can roll back.
+    data = templates["data"]
+    assert data["Resources"]["Database"]["Properties"]["DeletionProtection"] == {
+        "Ref": "DeletionProtection"
+    }
+    assert data["Parameters"]["DeletionProtection"]["Default"] == "true"
+
+
+def test_media_bucket_is_kept_unless_its_first_create_fails_and_has_no_fixed_name(templates):
+    media = templates["data"]["Resources"]["MediaBucket"]
+    assert media["DeletionPolicy"] == "RetainExceptOnCreate"
+    assert media["UpdateReplacePolicy"] == "Retain"
+    assert "BucketName" not in media["Properties"]
 
 
 def test_media_bucket_is_encrypted(stacks, aws_client):
@@ -225,14 +240,41 @@ def test_media_bucket_blocks_public_access_and_keeps_versions(templates):
     assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
 
 
-def test_media_bucket_notifies_the_indexer_of_media_objects(templates):
-    media = templates["data"]["Resources"]["MediaBucket"]
-    configs = media["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]
+def test_media_bucket_sends_media_events_to_the_queue_the_indexer_reads(templates):
+    resources = templates["data"]["Resources"]
+    media = resources["MediaBucket"]
+    configs = media["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
     assert {c["Event"] for c in configs} == {"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}
     for config in configs:
-        assert config["Function"] == {"Fn::GetAtt": ["Indexer", "Arn"]}
+        assert config["Queue"] == {"Fn::GetAtt": ["MediaEventsQueue", "Arn"]}
         assert config["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "media/"}]
-    assert media["DependsOn"] == "IndexerPermission"
+    assert "LambdaConfigurations" not in media["Properties"]["NotificationConfiguration"]
+    assert media["DependsOn"] == "MediaEventsQueuePolicy"
+    trigger = resources["IndexerTrigger"]["Properties"]
+    assert trigger["EventSourceArn"] == {"Fn::GetAtt": ["MediaEventsQueue", "Arn"]}
+    assert trigger["FunctionName"] == {"Ref": "Indexer"}
+    assert trigger["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_only_s3_of_this_account_may_send_to_the_media_queue(templates):
+    policy = templates["data"]["Resources"]["MediaEventsQueuePolicy"]["Properties"]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert statement["Action"] == "sqs:SendMessage"
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    }
+
+
+def test_media_queue_outlasts_the_function_timeout_and_dead_letters_after_retries(templates):
+    resources = templates["data"]["Resources"]
+    queue = resources["MediaEventsQueue"]["Properties"]
+    timeout = resources["Indexer"]["Properties"]["Timeout"]
+    assert queue["VisibilityTimeout"] >= 6 * timeout
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["IndexerDeadLetterQueue", "Arn"]
+    }
+    assert queue["SqsManagedSseEnabled"] is True
 
 
 def test_media_bucket_policy_allows_only_the_distribution_and_tls(templates):
@@ -270,8 +312,6 @@ def test_indexer_runs_the_handler_with_the_table_name_and_a_dead_letter_queue(st
 
 def test_failed_indexer_events_go_to_an_encrypted_queue(templates):
     resources = templates["data"]["Resources"]
-    target = resources["Indexer"]["Properties"]["DeadLetterConfig"]["TargetArn"]
-    assert target == {"Fn::GetAtt": ["IndexerDeadLetterQueue", "Arn"]}
     assert resources["IndexerDeadLetterQueue"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sqs"
 
 
@@ -285,7 +325,9 @@ def test_indexer_role_may_only_write_its_table_and_logs(templates):
     }
     assert actions == {
         "dynamodb:PutItem",
-        "sqs:SendMessage",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     }

@@ -161,6 +161,17 @@ def test_an_s3_test_event_in_sqs_is_ignored_and_logged(table, caplog):
     assert log_lines(caplog)[-1]["event"] == "s3:TestEvent"
 
 
+def test_an_s3_test_event_invoked_directly_is_ignored_and_logged(table, caplog):
+    test_event = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": "media-bucket"}
+
+    with caplog.at_level(logging.INFO, logger=handler.__name__):
+        result = lambda_handler(test_event, FakeContext())
+
+    assert result == {"failed": 0}
+    assert items(table) == {}
+    assert log_lines(caplog)[-1]["event"] == "s3:TestEvent"
+
+
 def test_every_record_of_every_sqs_message_is_stored(table):
     first = sqs_message({"Records": [s3_record("media/a"), s3_record("media/b")]})
     second = sqs_message({"Records": [s3_record("media/c")]})
