@@ -47,7 +47,12 @@ def site(db):
         title="A walk by the river",
         slug="a-walk-by-the-river",
         image=ImageFactory(),
-        content="# Heading\n\nSome *Markdown*, a [link](https://example.com) and `code`.",
+        content=(
+            "# Heading\n\nSome *Markdown*, a [link](https://example.com) and `code`.\n\n"
+            "| day | walk |\n|:----|-----:|\n| Mon | 5 km |\n\n"
+            "![river](/media/blog/river.jpg) ![pixel](https://tracker.example/p.png)\n\n"
+            "> quoted\n\n- a list\n  - nested\n\n```python\nprint('<b>')\n```"
+        ),
     )
     PostFactory.create_batch(11, author=author, category=post.category)  # a second page
     PostFactory(author=author, title="Unfinished", slug="unfinished", draft=True)
