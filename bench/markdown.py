@@ -14,11 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-import django
 import markdown
 import nh3
-from django.conf import settings
 
+from bench.project import setup
 from blog.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
 from blog.tests.markdown_corpus import LENGTH, PATHOLOGICAL, realistic_post
 
@@ -112,8 +111,7 @@ def main() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (args.cap, args.cap + 1))
         print(*timed(render_python_markdown, INPUTS[args.child](LENGTH)))
         return
-    settings.configure(MEDIA_URL="/media/", MEDIA_ROOT=ROOT / "media", USE_I18N=False)
-    django.setup()
+    setup()
     report(measure(args.runs, args.cap), args.cap)
 
 
