@@ -1,0 +1,47 @@
+"""A small site to attack: an author with a published post and a draft, a reader's comment, a
+staff member without permissions and a superuser, each of whom a test can become."""
+
+import pytest
+
+from blog.tests.factories import CommentFactory, PostFactory
+from users.tests.factories import StaffFactory, UserFactory
+
+ROLES = ("anonymous", "other", "author", "staff", "superuser")
+
+
+@pytest.fixture
+def site(db):
+    author = UserFactory(username="author")
+    other = UserFactory(username="other")
+    accounts = {
+        "other": other,
+        "author": author,
+        "staff": UserFactory(username="staff", is_staff=True),
+        "superuser": StaffFactory(username="root"),
+    }
+    post = PostFactory(author=author, title="Published")
+    draft = PostFactory(author=author, title="Draft", draft=True)
+    comment = CommentFactory(post=post, author=UserFactory(username="commenter"))
+    return {
+        "accounts": accounts,
+        "names": {
+            "post": post.slug,
+            "draft": draft.slug,
+            "post_pk": post.pk,
+            "comment": comment.pk,
+            "category": post.category.slug,
+            "author": author.username,
+            "superuser": accounts["superuser"].username,
+        },
+        "post": post,
+    }
+
+
+@pytest.fixture
+def client_as(client, site):
+    def become(role):
+        if role in site["accounts"]:
+            client.force_login(site["accounts"][role])
+        return client
+
+    return become
