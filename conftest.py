@@ -126,19 +126,28 @@ def staff_user(db):
     return StaffFactory(username="admin")
 
 
-@pytest.fixture(autouse=True)
-def _own_cache_keys(settings):
-    """Each test starts with an empty cache, so no throttle count or view key leaks between tests.
+@contextmanager
+def own_cache_keys():
+    """A fresh cache key prefix, so that no throttle count or view key leaks in or out.
 
-    A fresh key prefix per test, rather than a flush: the Redis database may be shared.
+    A fresh prefix rather than a flush: the Redis database may be shared.
     """
     from axes.handlers.proxy import AxesProxyHandler
+    from django.conf import settings
 
     prefix = f"test-{uuid.uuid4().hex[:12]}"
-    settings.CACHES = {
-        name: {**config, "KEY_PREFIX": prefix} for name, config in settings.CACHES.items()
-    }
-    AxesProxyHandler.get_implementation(force=True)  # it keeps the cache it was made with
+    caches = {name: {**config, "KEY_PREFIX": prefix} for name, config in settings.CACHES.items()}
+    with override_settings(CACHES=caches):
+        AxesProxyHandler.get_implementation(force=True)  # it keeps the cache it was made with
+        yield
+    AxesProxyHandler.get_implementation(force=True)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_keys():
+    """Each test starts with an empty cache."""
+    with own_cache_keys():
+        yield
 
 
 @pytest.fixture(scope="session")
