@@ -14,6 +14,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from urllib.parse import quote as url_quote
 
 NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 LINE = re.compile(r'^([A-Z_][A-Z0-9_]*)="((?:[^"\\]|\\.)*)"$')
@@ -69,6 +70,11 @@ def collect(*, session, ssm_path, db_secret_arn, secret_key_arn, private_ip):
         values["DJANGO_SECRET_KEY"] = secrets.get_secret_value(SecretId=secret_key_arn)[
             "SecretString"
         ]
+    if redis_secret_arn := values.pop("REDIS_AUTH_SECRET_ARN", ""):
+        # ElastiCache with TLS and AUTH: the token lives only in this file, never in a parameter.
+        token = secrets.get_secret_value(SecretId=redis_secret_arn)["SecretString"]
+        host = values.pop("REDIS_HOST")
+        values["REDIS_URL"] = f"rediss://:{url_quote(token, safe='')}@{host}:6379/0"
     if private_ip:
         # Lets an operator on the instance (Session Manager) curl the site by its own address.
         hosts = [host for host in values.get("DJANGO_ALLOWED_HOSTS", "").split(",") if host]

@@ -580,3 +580,43 @@ def test_failover_bucket_policy_lets_the_distribution_read_failover_and_anyone_r
     public = by_sid["PublicRead"]
     assert (public["Principal"], public["Action"]) == ("*", "s3:GetObject")
     assert public["Resource"] == {"Fn::Sub": "${FailoverBucket.Arn}/*"}
+
+
+def test_optional_redis_is_off_by_default_and_every_part_of_it_follows_the_condition(templates):
+    app = templates["app"]
+    assert app["Parameters"]["RedisNodeType"]["Default"] == ""
+    assert app["Conditions"]["HasRedis"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "RedisNodeType"}, ""]}]
+    }
+    parts = [name for name in app["Resources"] if name.startswith("Redis")]
+    assert len(parts) == 6
+    assert all(app["Resources"][name]["Condition"] == "HasRedis" for name in parts)
+
+
+def test_redis_encrypts_in_transit_and_takes_its_auth_token_from_secrets_manager(templates):
+    resources = templates["app"]["Resources"]
+    redis = resources["Redis"]["Properties"]
+    assert redis["TransitEncryptionEnabled"] is True
+    assert redis["AtRestEncryptionEnabled"] is True
+    assert redis["AuthToken"] == {"Fn::Sub": "{{resolve:secretsmanager:${RedisAuthToken}}}"}
+    subnets = resources["RedisSubnetGroup"]["Properties"]["SubnetIds"]
+    assert "PrivateSubnets" in json.dumps(subnets)
+    # The instances get the secret's name, never the token.
+    assert resources["RedisAuthSecretParameter"]["Properties"]["Value"] == {"Ref": "RedisAuthToken"}
+    assert "RedisAuthToken" not in json.dumps(resources["LaunchTemplate"])
+
+
+def test_redis_is_reachable_only_from_the_instances(templates):
+    group = templates["app"]["Resources"]["RedisSecurityGroup"]["Properties"]
+    (rule,) = group["SecurityGroupIngress"]
+    assert (rule["FromPort"], rule["ToPort"]) == (6379, 6379)
+    assert "InstanceSecurityGroup" in json.dumps(rule["SourceSecurityGroupId"])
+    assert "CidrIp" not in rule
+
+
+def test_only_a_stack_with_redis_lets_instances_read_its_token(templates):
+    role = templates["app"]["Resources"]["InstanceRole"]["Properties"]["Policies"][0]
+    secrets = next(s for s in role["PolicyDocument"]["Statement"] if s["Sid"] == "Secrets")
+    assert {"Fn::If": ["HasRedis", {"Ref": "RedisAuthToken"}, {"Ref": "AWS::NoValue"}]} in (
+        secrets["Resource"]
+    )
