@@ -64,16 +64,17 @@ def own_media_prefixes() -> tuple[str, ...]:
     probe = "probe"
     stored = urlsplit(default_storage.url(probe))
     base = stored._replace(path=stored.path.removesuffix(probe), query="", fragment="").geturl()
-    return (settings.MEDIA_URL, base)
+    # An empty prefix would let every URL through.
+    return tuple(prefix for prefix in (settings.MEDIA_URL, base) if prefix)
 
 
 def render_image(self, tokens, index, options, env):
     """An image from elsewhere becomes a plain link to it."""
-    token = tokens[index]
-    if token.attrGet("src").startswith(env["own_media"]):
+    src = tokens[index].attrGet("src")
+    if src.startswith(env["own_media"]):
         return self.image(tokens, index, options, env)
-    text = self.renderInlineAsText(token.children or [], options, env) or token.attrGet("src")
-    return f'<a href="{escape(token.attrGet("src"))}">{escape(text)}</a>'
+    text = self.renderInlineAsText(tokens[index].children or [], options, env) or src
+    return f'<a href="{escape(src)}">{escape(text)}</a>'
 
 
 parser = commonmark(BLOCK_NESTING)

@@ -108,3 +108,8 @@ def test_links_nest_inside_images_inside_links():
     html = render_markdown("[![logo *big*](/media/logo.png)](https://example.com)")
     assert '<a href="https://example.com"' in html
     assert '<img src="/media/logo.png" alt="logo big">' in html
+
+
+@override_settings(MEDIA_URL="")
+def test_an_empty_media_url_lets_no_image_through():
+    assert "<img" not in render_markdown("![pixel](http://tracker.example/p.png)")
