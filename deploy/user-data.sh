@@ -7,40 +7,78 @@ set -euo pipefail
 : "${CBLOG_ARTIFACT_BUCKET:?}" "${CBLOG_RELEASE_KEY:?}"
 : "${CBLOG_SSM_PATH:?}" "${CBLOG_DB_SECRET_ARN:?}" "${CBLOG_SECRET_KEY_ARN:?}"
 
-CFN_BOOTSTRAP=/opt/aws/cfn-bootstrap
-CBLOG_HOME=/opt/cblog
+CFN_BOOTSTRAP=${CBLOG_CFN_BOOTSTRAP:-/opt/aws/cfn-bootstrap}
+CBLOG_HOME=${CBLOG_HOME:-/opt/cblog}
+BOOT_LOG=${CBLOG_BOOT_LOG:-/var/log/cblog-boot.log}
 export DEBIAN_FRONTEND=noninteractive
+# unattended-upgrades may hold the dpkg lock at first boot: wait for it, and retry downloads.
+APT_OPTIONS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=5 -q)
+
+# Everything the boot prints also lands in a file, which on_exit ships if the boot fails.
+exec > >(tee -a "$BOOT_LOG") 2>&1
+
+imds() {
+  local token
+  token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" \
+    http://169.254.169.254/latest/api/token)
+  curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+}
 
 signal() {
   "$CFN_BOOTSTRAP/bin/cfn-signal" --exit-code "$1" \
     --stack "$CBLOG_STACK" --resource "$CBLOG_RESOURCE" --region "$CBLOG_REGION"
 }
 
+# Before cfn-signal is installed, the AWS CLI (installed first) sends the same failure signal.
+signal_failure_with_aws_cli() {
+  aws cloudformation signal-resource --region "$CBLOG_REGION" --stack-name "$CBLOG_STACK" \
+    --logical-resource-id "$CBLOG_RESOURCE" --unique-id "$(imds instance-id)" --status FAILURE
+}
+
+# The CloudWatch agent may not run yet: the boot log goes to the stack's log group directly.
+ship_boot_log() {
+  local stream events=/tmp/cblog-boot-events.json
+  stream="$(imds instance-id)/boot-failure"
+  python3 -c 'import json, sys, time
+text = open(sys.argv[1], errors="replace").read()[-200000:]
+print(json.dumps([{"timestamp": int(time.time() * 1000), "message": text}]))' "$BOOT_LOG" >"$events"
+  aws logs create-log-stream --region "$CBLOG_REGION" \
+    --log-group-name "$CBLOG_LOG_GROUP" --log-stream-name "$stream" || true
+  aws logs put-log-events --region "$CBLOG_REGION" --log-group-name "$CBLOG_LOG_GROUP" \
+    --log-stream-name "$stream" --log-events "file://$events"
+}
+
 on_exit() {
   local status=$?
-  if [ "$status" -ne 0 ] && [ -x "$CFN_BOOTSTRAP/bin/cfn-signal" ]; then
-    echo "user-data failed with status $status" >&2
+  [ "$status" -eq 0 ] && return 0
+  echo "user-data failed with status $status" >&2
+  if [ -x "$CFN_BOOTSTRAP/bin/cfn-signal" ]; then
     signal 1 || true
+  elif command -v aws >/dev/null; then
+    signal_failure_with_aws_cli || true
+  fi
+  if command -v aws >/dev/null; then
+    ship_boot_log || true
   fi
 }
 trap on_exit EXIT
 
 install_packages() {
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends \
+  apt-get "${APT_OPTIONS[@]}" update
+  apt-get "${APT_OPTIONS[@]}" install -y --no-install-recommends \
     python3-venv pkg-config default-libmysqlclient-dev build-essential curl
 }
 
-# cfn-signal first, so that every later failure reaches CloudFormation at once.
 install_cfn_bootstrap() {
   python3 -m venv "$CFN_BOOTSTRAP"
   "$CFN_BOOTSTRAP/bin/pip" install --quiet \
     https://s3.amazonaws.com/cloudformation-examples/aws-cfn-bootstrap-py3-latest.tar.gz
 }
 
-# Ubuntu 24.04 ships no awscli package; Canonical's snap is the maintained AWS CLI v2.
+# Ubuntu 24.04 ships no awscli package; Canonical's snap is the maintained AWS CLI v2. It needs
+# no apt, so it comes first: every later failure can then be signalled and logged.
 install_aws_cli() {
-  snap install aws-cli --classic
+  command -v aws >/dev/null || snap install aws-cli --classic
 }
 
 install_cloudwatch_agent() {
@@ -84,9 +122,9 @@ run_bootstrap() {
     "$CBLOG_HOME/current/deploy/bootstrap.sh"
 }
 
+install_aws_cli
 install_packages
 install_cfn_bootstrap
-install_aws_cli
 install_cloudwatch_agent
 fetch_release
 run_bootstrap

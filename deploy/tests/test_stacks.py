@@ -620,3 +620,39 @@ def test_only_a_stack_with_redis_lets_instances_read_its_token(templates):
     assert {"Fn::If": ["HasRedis", {"Ref": "RedisAuthToken"}, {"Ref": "AWS::NoValue"}]} in (
         secrets["Resource"]
     )
+
+
+def equals_regions(condition):
+    return {test["Fn::Equals"][1] for test in condition["Fn::Or"]}
+
+
+def test_load_balancer_logs_use_the_regional_account_where_mapped_and_the_service_elsewhere(
+    templates,
+):
+    data = templates["data"]
+    conditions = data["Conditions"]
+    mapped = equals_regions(conditions["IsElbLogAccountRegionA"]) | equals_regions(
+        conditions["IsElbLogAccountRegionB"]
+    )
+    assert mapped == set(data["Mappings"]["ElbLogAccounts"])
+    statements = data["Resources"]["LogBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    principal = next(s for s in statements if s["Sid"] == "LoadBalancerLogs")["Principal"]
+    condition, regional, service = principal["Fn::If"]
+    assert condition == "IsElbLogAccountRegion"
+    assert "FindInMap" in json.dumps(regional)
+    assert service == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+
+
+def test_regions_whose_log_account_is_unknown_are_refused_before_anything_is_created(templates):
+    (assertion,) = templates["data"]["Rules"]["LoadBalancerLogAccountKnown"]["Assertions"]
+    refused = set(assertion["Assert"]["Fn::Not"][0]["Fn::Contains"][0])
+    assert not refused & set(templates["data"]["Mappings"]["ElbLogAccounts"])
+    assert "ElbLogAccounts" in assertion["AssertDescription"]
+
+
+def test_the_edge_stack_refuses_a_region_without_a_known_s3_website_zone(templates):
+    edge = templates["edge"]
+    (assertion,) = edge["Rules"]["SupportedRegion"]["Assertions"]
+    regions, tested = assertion["Assert"]["Fn::Contains"]
+    assert set(regions) == set(edge["Mappings"]["S3Website"])
+    assert tested == {"Ref": "AWS::Region"}
