@@ -51,7 +51,7 @@ test-mariadb:
 	$(MARIADB_ENV) $(PYTEST) -q blog users cblog
 
 test-s3:
-	CBLOG_TEST_STORAGE=s3 $(PYTEST) -q blog users
+	CBLOG_TEST_STORAGE=s3 $(PYTEST) -q blog users cblog/images
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""Benchmark blog.images.process_image against a naive full-decode pipeline on a 4000x3000 photo.
+"""Benchmark process_image against a naive full-decode pipeline on a 4000x3000 photo.
 
 Run from the repository root: `.venv/bin/python -m bench.images [--runs 9]`.
 Times are medians in this process; memory is measured once per variant in a fresh subprocess,
@@ -19,7 +19,7 @@ from pathlib import Path
 from PIL import ExifTags, Image, ImageOps
 
 from bench.project import setup
-from blog.images import process_image
+from cblog.images.processing import process_image
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT = 4000, 3000

@@ -65,8 +65,8 @@ def chosen_source(img: dict, viewport: int, dpr: float) -> str:
 def create_posts(count: int) -> list[int]:
     """Posts through the service, as a blogger would; returns the uploaded photos' sizes."""
     from bench.images import make_photo
-    from blog.images import process_image
     from blog.services import post_create
+    from cblog.images.processing import process_image
     from users.models import User
 
     author = User.objects.create_user("bench", "bench@example.com", "bench-password")
@@ -87,7 +87,7 @@ def measure(viewport: int, dpr: float) -> dict:
     from django.core.files.storage import default_storage
     from django.test import Client
 
-    from blog.models import Image
+    from cblog.images.models import Image
 
     response = Client().get("/")
     assert response.status_code == 200, response.status_code

@@ -5,6 +5,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from cblog.images.models import OwnedImageField
+
 
 class Category(models.Model):
     name = models.CharField(max_length=60, unique=True)
@@ -19,37 +21,6 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:category", args=[self.slug])
-
-
-class Image(models.Model):
-    """An uploaded picture, cleaned, with its renditions; dimensions stored so pages never ask S3."""
-
-    original = models.FileField(max_length=255)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    display = models.FileField(max_length=255)
-    display_width = models.PositiveIntegerField()
-    display_height = models.PositiveIntegerField()
-    thumbnail = models.FileField(max_length=255)
-    thumbnail_width = models.PositiveIntegerField()
-    thumbnail_height = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    FILE_FIELDS = ("original", "display", "thumbnail")
-
-    def __str__(self):
-        return self.original.name
-
-    @property
-    def file_names(self):
-        return [getattr(self, field).name for field in self.FILE_FIELDS]
-
-    @property
-    def srcset(self):
-        return (
-            f"{self.thumbnail.url} {self.thumbnail_width}w, "
-            f"{self.display.url} {self.display_width}w"
-        )
 
 
 # Words that routes under /post/ use (/post/new/): a post's slug must never shadow a page.
@@ -134,9 +105,7 @@ class Post(models.Model):
     content = models.TextField(max_length=50_000, help_text="Markdown.")
     content_html = models.TextField(editable=False)
     excerpt = models.CharField(max_length=300, editable=False)
-    image = models.OneToOneField(
-        Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="post"
-    )
+    image = OwnedImageField(related_name="post")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

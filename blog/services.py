@@ -1,99 +1,18 @@
 """Writes that touch more than one thing: posts with their image objects, likes, comments, views."""
 
-import logging
-import uuid
-from contextlib import contextmanager
-
 from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from blog import cache as cache_keys
-from blog.images import ProcessedImage
 from blog.markdown import plain_text_excerpt, render_markdown
-from blog.models import RESERVED_SLUGS, Comment, Image, Like, Post, count_of
-
-logger = logging.getLogger(__name__)
+from blog.models import RESERVED_SLUGS, Comment, Like, Post, count_of
+from cblog.images.processing import ProcessedImage
+from cblog.images.services import image_replaced
 
 VIEW_WINDOW = 30 * 60
-
-
-class ImageStorageError(Exception):
-    """The object store failed; nothing of the upload was kept."""
-
-
-def files_delete(names):
-    """Deletes stored objects, logging (not raising) failures: the rows are already gone."""
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:
-            logger.exception("Could not delete stored object %s", name)
-
-
-@contextmanager
-def image_uploaded(processed: ProcessedImage | None, *, folder: str):
-    """Uploads renditions under <folder>/<uuid>/ and yields the unsaved Image row.
-
-    If the upload or anything in the block fails, the uploaded objects are deleted again,
-    so the store never keeps an object that no row references.
-    """
-    if processed is None:
-        yield None
-        return
-    prefix = f"{folder}/{uuid.uuid4().hex}"
-    image = Image()
-    uploaded = []
-    try:
-        try:
-            for field in Image.FILE_FIELDS:
-                rendition = getattr(processed, field)
-                name = default_storage.save(
-                    f"{prefix}/{field}.{rendition.extension}", ContentFile(rendition.content)
-                )
-                uploaded.append(name)
-                setattr(image, field, name)
-        except Exception as exc:
-            logger.exception("Upload to %s failed", prefix)
-            raise ImageStorageError("The image could not be stored.") from exc
-        image.width, image.height = processed.original.width, processed.original.height
-        image.display_width, image.display_height = (
-            processed.display.width,
-            processed.display.height,
-        )
-        image.thumbnail_width = processed.thumbnail.width
-        image.thumbnail_height = processed.thumbnail.height
-        yield image
-    except BaseException:
-        files_delete(uploaded)
-        raise
-
-
-def image_delete_files_on_commit(image: Image):
-    names = image.file_names
-    transaction.on_commit(lambda: files_delete(names))
-
-
-@contextmanager
-def image_replaced(owner, field: str, processed: ProcessedImage | None, *, folder, remove=False):
-    """Saves owner.<field> = the new upload (or None when removed) in one transaction.
-
-    The block saves the owner. The old image row is deleted in the same transaction and its
-    objects after the commit; the new objects are deleted if anything fails.
-    """
-    old = getattr(owner, field) if (processed or remove) else None
-    with image_uploaded(processed, folder=folder) as stored, transaction.atomic():
-        if stored:
-            stored.save()
-        if stored or remove:
-            setattr(owner, field, stored)
-        yield
-        if old:
-            old.delete()
 
 
 def post_prepare(post: Post):
@@ -160,7 +79,7 @@ def posts_publish(*, posts) -> int:
 
 
 def post_delete(*, post: Post):
-    # The image row and its objects follow through the post_delete signals (also on cascades).
+    # The image row and its objects follow through the images app's cleanup (also on cascades).
     post.delete()
 
 

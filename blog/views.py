@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,7 +16,9 @@ from blog import services
 from blog.forms import CommentForm, PostForm
 from blog.models import Category, Comment, Post
 from cblog.client import visitor_key
+from cblog.images.services import ImageStorageError
 from cblog.throttles import THROTTLED_MESSAGE, ThrottledFormMixin, ThrottleMixin, throttled
+from users.models import User, authors
 
 SEARCH_MAX_LENGTH = 100
 MAX_PAGES = 100
@@ -74,13 +75,11 @@ class AuthorPostListView(PostListMixin, ListView):
     def author(self):
         """Only authors of a published post have a page, so that it confirms no other account
         (superusers included)."""
-        model = get_user_model()
-        authors = model.objects.filter(
+        published_authors = authors().filter(
             Exists(Post.objects.published().filter(author=OuterRef("pk")))
         )
         return get_object_or_404(
-            authors.select_related("profile__avatar"),
-            **{model.USERNAME_FIELD: self.kwargs["username"]},
+            published_authors, **{User.USERNAME_FIELD: self.kwargs["username"]}
         )
 
     @property
@@ -177,7 +176,7 @@ class PostFormMixin:
     def form_valid(self, form):
         try:
             post = self.save(form)
-        except services.ImageStorageError:
+        except ImageStorageError:
             form.add_error("image", "The image could not be stored right now. Please try again.")
             return self.render_to_response(self.get_context_data(form=form), status=503)
         messages.success(self.request, self.success_message)

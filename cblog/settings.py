@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "cblog",
+    "cblog.images",
     "csp",
     "django_bootstrap5",
     "axes",

@@ -6,8 +6,8 @@ from django.contrib.auth.forms import (
     UsernameField,
 )
 
-from blog.forms import ImageUploadField
-from blog.images import AVATAR_IMAGE
+from cblog.images.forms import ImageUploadField, ImageUploadMixin
+from cblog.images.processing import AVATAR_IMAGE
 from users.identity import normalize_email, username_skeleton
 from users.models import Profile, User
 
@@ -102,7 +102,8 @@ class AccountForm(UniqueEmailMixin, forms.ModelForm):
         return cleaned_data
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ImageUploadMixin, forms.ModelForm):
+    image_field = "avatar"
     avatar = ImageUploadField(spec=AVATAR_IMAGE, help_text="A square crop is made from the centre.")
 
     class Meta:
@@ -112,9 +113,3 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"bio": "A few words shown on your author page."}
 
     field_order = ["avatar", "bio"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # With an initial value the widget renders the current picture and its "Clear" checkbox.
-        avatar = self.instance.avatar
-        self.fields["avatar"].initial = avatar.display if avatar else None

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 
+from cblog.images.models import OwnedImageField
 from users.identity import SKELETON_MAX_LENGTH, canonical_email, username_skeleton
 
 
@@ -25,9 +26,12 @@ class User(AbstractUser):
 class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     bio = models.TextField(max_length=1000, blank=True)
-    avatar = models.OneToOneField(
-        "blog.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="profile"
-    )
+    avatar = OwnedImageField(related_name="profile")
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+
+def authors():
+    """Users with what their author page shows (profile and picture), in one query."""
+    return User.objects.select_related("profile__avatar")

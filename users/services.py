@@ -5,8 +5,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from blog.images import ProcessedImage
-from blog.services import image_replaced
+from cblog.images.processing import ProcessedImage
+from cblog.images.services import image_replaced
 from users.models import Profile, User
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.generic import CreateView, TemplateView
 
-from blog.services import ImageStorageError
+from cblog.images.services import ImageStorageError
 from cblog.throttles import ThrottledFormMixin, ThrottleMixin
 from users.forms import AccountForm, ProfileForm, RegistrationForm
 from users.services import account_change_notify, profile_update
@@ -50,14 +50,13 @@ class ProfileView(LoginRequiredMixin, ThrottleMixin, TemplateView):
         context = {"account_form": account_form, "profile_form": profile_form}
         if not (account_form.is_valid() and profile_form.is_valid()):
             return self.render_to_response(self.get_context_data(**context), status=400)
-        avatar = profile_form.cleaned_data.get("avatar")
         try:
             profile_update(
                 profile=user.profile,
                 account={name: account_form.cleaned_data[name] for name in AccountForm.Meta.fields},
                 bio=profile_form.cleaned_data["bio"],
-                avatar=avatar or None,
-                remove_avatar=avatar is False,
+                avatar=profile_form.new_image,
+                remove_avatar=profile_form.image_removed,
             )
         except ImageStorageError:
             profile_form.add_error("avatar", "The picture could not be stored. Please try again.")

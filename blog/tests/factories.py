@@ -1,6 +1,6 @@
 import factory
 
-from blog.models import Category, Comment, Image, Like, Post
+from blog.models import Category, Comment, Like, Post
 from blog.services import post_prepare
 from users.tests.factories import UserFactory
 
@@ -12,20 +12,6 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Category {n}")
     slug = factory.Sequence(lambda n: f"category-{n}")
-
-
-class ImageFactory(factory.django.DjangoModelFactory):
-    """An image row whose objects are never read: pages need only its names and sizes."""
-
-    class Meta:
-        model = Image
-
-    original = factory.Sequence(lambda n: f"blog/{n}/original.jpg")
-    width, height = 1600, 1200
-    display = factory.Sequence(lambda n: f"blog/{n}/display.jpg")
-    display_width, display_height = 1200, 900
-    thumbnail = factory.Sequence(lambda n: f"blog/{n}/thumbnail.jpg")
-    thumbnail_width, thumbnail_height = 400, 300
 
 
 class PostFactory(factory.django.DjangoModelFactory):

@@ -7,11 +7,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from blog.images import POST_IMAGE, process_image
 from blog.models import Comment, Post
 from blog.services import post_create
-from blog.tests.factories import CategoryFactory, CommentFactory, ImageFactory, PostFactory
-from blog.tests.images import make_jpeg
+from blog.tests.factories import CategoryFactory, CommentFactory, PostFactory
+from cblog.images.processing import POST_IMAGE, process_image
+from cblog.images.tests.factories import ImageFactory
+from cblog.images.tests.files import make_jpeg
 from users.models import Profile, User
 
 NEW_PASSWORD = "another-long-unusual-passphrase-42"

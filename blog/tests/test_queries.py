@@ -4,7 +4,8 @@ import factory
 import pytest
 from django.test import Client
 
-from blog.tests.factories import CommentFactory, ImageFactory, LikeFactory, PostFactory
+from blog.tests.factories import CommentFactory, LikeFactory, PostFactory
+from cblog.images.tests.factories import ImageFactory
 from users.tests.factories import UserFactory
 
 

@@ -5,11 +5,13 @@ from django.db import DatabaseError, IntegrityError
 
 from blog import cache as cache_keys
 from blog import services
-from blog.images import process_image
-from blog.models import Image, Like, Post
+from blog.models import Like, Post
 from blog.tests.factories import PostFactory
-from blog.tests.images import make_jpeg
-from blog.tests.storage import stored_files
+from cblog.images.models import Image
+from cblog.images.processing import process_image
+from cblog.images.services import ImageStorageError
+from cblog.images.tests.files import make_jpeg
+from cblog.images.tests.storage import stored_files
 
 
 def photo(**kwargs):
@@ -95,7 +97,7 @@ def test_a_storage_failure_mid_upload_keeps_nothing(user, monkeypatch):
         return real_save(name, content, **kwargs)
 
     monkeypatch.setattr(default_storage, "save", failing_second_save)
-    with pytest.raises(services.ImageStorageError):
+    with pytest.raises(ImageStorageError):
         create(user, image=photo())
     monkeypatch.undo()
     assert stored_files() == before

@@ -16,9 +16,10 @@ from PIL import ExifTags
 from PIL import Image as PILImage
 
 from blog import services
-from blog.images import process_image
-from blog.models import Image, Post
-from blog.tests.images import make_jpeg, make_png
+from blog.models import Post
+from cblog.images.models import Image
+from cblog.images.processing import process_image
+from cblog.images.tests.files import make_jpeg, make_png
 from conftest import s3_settings
 
 BLOG_KEY = re.compile(r"^media/blog/([0-9a-f]{32})/(original|display|thumbnail)\.(jpg|png)$")

@@ -1,9 +1,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from blog.models import Image, Post
-from blog.tests.images import make_jpeg
-from blog.tests.storage import stored_files
+from blog.models import Post
+from cblog.images.models import Image
+from cblog.images.tests.files import make_jpeg
+from cblog.images.tests.storage import stored_files
 
 LIMIT = 200_000
 

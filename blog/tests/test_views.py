@@ -10,12 +10,12 @@ from blog.models import Comment, Like, Post
 from blog.tests.factories import (
     CategoryFactory,
     CommentFactory,
-    ImageFactory,
     LikeFactory,
     PostFactory,
 )
-from blog.tests.images import make_jpeg
-from blog.tests.storage import stored_files
+from cblog.images.tests.factories import ImageFactory
+from cblog.images.tests.files import make_jpeg
+from cblog.images.tests.storage import stored_files
 
 ROLES = ["anonymous", "other", "owner", "staff"]
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from blog.models import Comment, Post
 from blog.tests.factories import PostFactory
-from blog.tests.images import make_jpeg
+from cblog.images.tests.files import make_jpeg
 from users.tests.factories import TEST_PASSWORD, StaffFactory
 
 ALB, CLOUDFRONT = "10.10.1.5", "130.176.1.2"

@@ -6,8 +6,8 @@ import pytest
 from django.test.utils import override_settings
 
 from blog import services
-from blog.images import process_image
-from blog.tests.images import make_jpeg
+from cblog.images.processing import process_image
+from cblog.images.tests.files import make_jpeg
 from conftest import s3_settings
 from lambda_indexer.handler import lambda_handler
 from lambda_indexer.tests.helpers import drain, items, live_keys, notifying_bucket, sqs_event

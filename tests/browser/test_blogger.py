@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from blog.tests.images import make_jpeg
+from cblog.images.tests.files import make_jpeg
 from tests.helpers import bucket_keys, eventually, image_keys, indexed_as
 
 pytestmark = pytest.mark.browser

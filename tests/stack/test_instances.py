@@ -5,7 +5,7 @@ import re
 import pytest
 import requests
 
-from blog.tests.images import make_jpeg
+from cblog.images.tests.files import make_jpeg
 from tests.stack.conftest import create_post, register
 
 pytestmark = pytest.mark.stack

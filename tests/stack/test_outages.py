@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from blog.tests.images import make_jpeg
+from cblog.images.tests.files import make_jpeg
 from tests.helpers import bucket_keys, eventually
 from tests.stack.conftest import create_post, register
 

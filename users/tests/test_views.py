@@ -6,11 +6,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from blog.images import POST_IMAGE, process_image
-from blog.models import Image, Post
+from blog.models import Post
 from blog.services import post_create
 from blog.tests.factories import PostFactory
-from blog.tests.images import make_jpeg
+from cblog.images.models import Image
+from cblog.images.processing import POST_IMAGE, process_image
+from cblog.images.tests.files import make_jpeg
 from users.models import Profile, User
 from users.tests.factories import TEST_PASSWORD, UserFactory
 

@@ -11,9 +11,10 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from tqdm import tqdm
 
-from blog.images import process_image
-from blog.models import Category, Comment, Image, Like, Post
+from blog.models import Category, Comment, Like, Post
 from blog.services import post_create, post_prepare
+from cblog.images.models import Image
+from cblog.images.processing import process_image
 
 WORDS = [
     "river",

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from tqdm import tqdm
 
-from blog.models import Image
+from cblog.images.models import Image
 
 
 def stored_names(storage, folder="", progress=None):

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
-from blog.images import AVATAR_IMAGE, POST_IMAGE, ProcessedImage, process_image
-from blog.tests.images import (
+from cblog.images.processing import AVATAR_IMAGE, POST_IMAGE, ProcessedImage, process_image
+from cblog.images.tests.files import (
     MARKER,
     make_animated_gif,
     make_image,

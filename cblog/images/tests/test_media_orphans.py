@@ -8,11 +8,11 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test.utils import override_settings
 
-from blog import services
-from blog.images import process_image
-from blog.models import Image
-from blog.tests.images import make_jpeg
-from blog.tests.storage import stored_files
+from cblog.images.models import Image
+from cblog.images.processing import process_image
+from cblog.images.services import image_uploaded
+from cblog.images.tests.files import make_jpeg
+from cblog.images.tests.storage import stored_files
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -30,16 +30,16 @@ def media(request, tmp_path):
         yield
 
 
+def stored_image():
+    with image_uploaded(process_image(io.BytesIO(make_jpeg(400, 300))), folder="blog") as image:
+        image.save()
+    return image
+
+
 @pytest.fixture
-def drift(media, user):
+def drift(media, db):
     """One intact image, one image missing its thumbnail, and two objects no row references."""
-    data = {"title": "Post", "content": "Body", "category": None, "status": "published"}
-    intact, damaged = (
-        services.post_create(
-            author=user, data=data, image=process_image(io.BytesIO(make_jpeg(400, 300)))
-        ).image
-        for _ in range(2)
-    )
+    intact, damaged = stored_image(), stored_image()
     default_storage.delete(damaged.thumbnail.name)
     orphans = [
         default_storage.save(f"blog/{uuid.uuid4().hex}/original.jpg", ContentFile(b"left over")),
@@ -74,12 +74,8 @@ def test_the_summary_counts_objects_images_orphans_and_missing_objects(drift):
     assert run().splitlines()[-1] == "7 objects, 2 images: 2 orphan objects, 1 missing objects"
 
 
-def test_a_store_without_drift_reports_no_orphans_and_nothing_missing(media, user):
-    services.post_create(
-        author=user,
-        data={"title": "Post", "content": "Body", "category": None, "status": "published"},
-        image=process_image(io.BytesIO(make_jpeg(400, 300))),
-    )
+def test_a_store_without_drift_reports_no_orphans_and_nothing_missing(media, db):
+    stored_image()
     assert run() == "3 objects, 1 images: 0 orphan objects, 0 missing objects\n"
 
 

@@ -1,6 +1,6 @@
 from django.core.files.storage import default_storage
 
-from blog.management.commands.media_orphans import stored_names
+from cblog.images.management.commands.media_orphans import stored_names
 
 
 def stored_files(folder=""):
