@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 
 class HealthCheckMiddleware:
@@ -70,3 +71,17 @@ class SiteDomainMiddleware:
             request.get_host()  # a Host outside ALLOWED_HOSTS is still a 400
             request.META["HTTP_HOST"] = settings.SITE_DOMAIN
         return self.get_response(request)
+
+
+class CacheControlMiddleware:
+    """Cache-Control by audience: a page rendered for a signed-in user is private to their browser,
+    so that no shared cache (CloudFront, a corporate proxy) keeps it for somebody else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True)
+        return response

@@ -77,14 +77,18 @@ collect_static() {
 }
 
 install_unit() {
+  local unit
   install -d "$UNIT_DIR"
-  sed -e "s|/opt/cblog/current|$APP_DIR|g" -e "s|/opt/cblog/venv|$VENV|g" \
-    -e "s|/etc/cblog/cblog.env|$ENV_FILE|g" -e "s|^User=cblog$|User=$SERVICE_USER|" \
-    -e "s|^Group=cblog$|Group=$SERVICE_USER|" \
-    "$APP_DIR/deploy/systemd/cblog.service" >"$UNIT_DIR/cblog.service"
+  for unit in cblog.service cblog-clearsessions.service cblog-clearsessions.timer; do
+    sed -e "s|/opt/cblog/current|$APP_DIR|g" -e "s|/opt/cblog/venv|$VENV|g" \
+      -e "s|/etc/cblog/cblog.env|$ENV_FILE|g" -e "s|^User=cblog$|User=$SERVICE_USER|" \
+      -e "s|^Group=cblog$|Group=$SERVICE_USER|" \
+      "$APP_DIR/deploy/systemd/$unit" >"$UNIT_DIR/$unit"
+  done
   [ "$MANAGE_SYSTEM" = 1 ] || return 0
   systemctl daemon-reload
-  systemctl enable cblog.service
+  systemctl enable cblog.service cblog-clearsessions.timer
+  systemctl start cblog-clearsessions.timer
   systemctl restart cblog.service
 }
 

@@ -1,6 +1,9 @@
+import functools
+
 from django import forms
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
+    PasswordResetForm,
     UserChangeForm,
     UserCreationForm,
     UsernameField,
@@ -113,3 +116,14 @@ class ProfileForm(ImageUploadMixin, forms.ModelForm):
         help_texts = {"bio": "A few words shown on your author page."}
 
     field_order = ["avatar", "bio"]
+
+
+class DeferredPasswordResetForm(PasswordResetForm):
+    """Keeps the reset mails (none for an unknown address) for the view to send after responding."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unsent = []
+
+    def send_mail(self, *args, **kwargs):
+        self.unsent.append(functools.partial(super().send_mail, *args, **kwargs))

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.generic import CreateView, TemplateView
 
 from cblog.images.services import ImageStorageError
 from cblog.throttles import ThrottledFormMixin, ThrottleMixin
-from users.forms import AccountForm, ProfileForm, RegistrationForm
+from users.forms import AccountForm, DeferredPasswordResetForm, ProfileForm, RegistrationForm
 from users.services import account_change_notify, profile_update
 
 
@@ -84,11 +85,30 @@ class PasswordResetConfirmView(PasswordChangedNoticeMixin, auth_views.PasswordRe
     success_url = reverse_lazy("users:password-reset-complete")
 
 
+class RedirectThenRun(HttpResponseRedirect):
+    """A redirect that runs `after` once the WSGI server has sent it and closes it."""
+
+    def __init__(self, url, *, after):
+        super().__init__(url)
+        self.after = after
+
+    def close(self):
+        super().close()
+        for run in self.after:
+            run()
+
+
 class PasswordResetView(ThrottledFormMixin, auth_views.PasswordResetView):
-    """Sends the same answer whether or not the address is registered."""
+    """Answers the same, and as fast, whether or not the address is registered: the mail is
+    rendered and sent after the response has gone out."""
 
     throttle_scopes = ("password-reset",)
+    form_class = DeferredPasswordResetForm
     template_name = "users/password_reset_form.html"
     email_template_name = "users/password_reset_email.txt"
     subject_template_name = "users/password_reset_subject.txt"
     success_url = reverse_lazy("users:password-reset-done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return RedirectThenRun(response.url, after=form.unsent)

@@ -213,6 +213,27 @@ def test_bootstrap_installs_the_unit_with_this_release_paths(installed):
     assert f"{installed['CBLOG_APP_DIR']}/deploy/gunicorn.conf.py" in unit
 
 
+def test_the_installed_session_purge_runs_on_the_database(installed):
+    unit = Path(installed["CBLOG_UNIT_DIR"] + "/cblog-clearsessions.service").read_text()
+    settings = dict(line.split("=", 1) for line in unit.splitlines() if "=" in line[:40])
+    env = {
+        "PATH": os.environ["PATH"],
+        **{k: v for k, v in installed.items() if k.startswith("AWS_")},
+        **loads(Path(settings["EnvironmentFile"]).read_text()),
+    }
+    result = subprocess.run(
+        shlex.split(settings["ExecStart"]),
+        cwd=settings["WorkingDirectory"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Expired sessions purged." in result.stdout
+
+
 def test_gunicorn_from_the_unit_answers_health_checks_by_any_host(gunicorn):
     assert get(f"{gunicorn}/healthz/", "10.10.1.23") == (200, "ok")
     assert get(f"{gunicorn}/readyz/", "10.10.1.23") == (200, "ok")

@@ -95,15 +95,26 @@ def test_shell_script_passes_shellcheck(script):
     assert result.returncode == 0, result.stdout
 
 
-def test_systemd_unit_passes_verify(tmp_path):
-    # verify insists that ExecStart exists, so the unit points at this checkout's venv.
-    unit = (DEPLOY / "systemd" / "cblog.service").read_text()
-    unit = unit.replace("/opt/cblog/venv", str(REPO / ".venv"))
-    unit = unit.replace("/opt/cblog/current", str(REPO))
-    (tmp_path / "cblog.service").write_text(unit)
-    result = run(["systemd-analyze", "verify", tmp_path / "cblog.service"])
+UNITS = sorted(path.name for path in (DEPLOY / "systemd").iterdir())
+
+
+@pytest.mark.parametrize("name", UNITS)
+def test_systemd_unit_passes_verify(tmp_path, name):
+    # verify insists that ExecStart exists, so the units point at this checkout's venv.
+    for path in (DEPLOY / "systemd").iterdir():
+        unit = path.read_text().replace("/opt/cblog/venv", str(REPO / ".venv"))
+        (tmp_path / path.name).write_text(unit.replace("/opt/cblog/current", str(REPO)))
+    result = run(["systemd-analyze", "verify", tmp_path / name])
     assert result.returncode == 0, result.stderr
-    assert "cblog.service" not in result.stderr, result.stderr
+    assert "cblog" not in result.stderr, result.stderr
+
+
+def test_expired_sessions_are_purged_daily_through_the_fleet_lock():
+    service = (DEPLOY / "systemd" / "cblog-clearsessions.service").read_text()
+    timer = (DEPLOY / "systemd" / "cblog-clearsessions.timer").read_text()
+    assert "manage.py clearsessions_locked" in service
+    assert "OnCalendar=*-*-* 03:17:00 UTC" in timer
+    assert "RandomizedDelaySec" not in timer  # the instances meet at the lock together
 
 
 def test_systemd_unit_runs_gunicorn_hardened_as_its_own_user():

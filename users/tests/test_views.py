@@ -544,3 +544,20 @@ def test_deleting_one_user_keeps_other_users_files(
         user.delete()
 
     assert all(default_storage.exists(name) for name in bobs.image.file_names)
+
+
+def test_reset_mail_goes_out_only_after_the_response_is_sent(user, mailoutbox, rf):
+    from users.views import PasswordResetView
+
+    def reset(email):
+        # The view itself, as a WSGI server calls it: close() comes after the response is sent.
+        request = rf.post("/users/password-reset/", {"email": email})
+        request._dont_enforce_csrf_checks = True
+        return PasswordResetView.as_view()(request)
+
+    known, unknown = reset(user.email), reset("nobody@example.com")
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert mailoutbox == []
+    known.close()
+    unknown.close()
+    assert [message.to for message in mailoutbox] == [[user.email]]

@@ -4,6 +4,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from cblog.locks import fleet_lock
+
 LOCK_NAME = "cblog-migrate"
 
 
@@ -21,19 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive")
 
     def handle(self, *args, timeout, database, interactive, verbosity, **options):
-        connection = connections[database]
         migrate = {"database": database, "interactive": interactive, "verbosity": verbosity}
-        if connection.vendor != "mysql":
+        with fleet_lock(connections[database], LOCK_NAME, timeout) as acquired:
+            if not acquired:
+                raise CommandError(
+                    f"Another migration held the '{LOCK_NAME}' lock for {timeout} s."
+                )
             call_command("migrate", **migrate)
-            return
-        # The lock belongs to this connection's session, which migrate goes on using.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT GET_LOCK(%s, %s)", [LOCK_NAME, timeout])
-            (acquired,) = cursor.fetchone()
-        if acquired != 1:
-            raise CommandError(f"Another migration held the '{LOCK_NAME}' lock for {timeout} s.")
-        try:
-            call_command("migrate", **migrate)
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT RELEASE_LOCK(%s)", [LOCK_NAME])
