@@ -340,12 +340,12 @@ def test_indexer_errors_raise_an_alarm(templates):
     assert alarm["Dimensions"][0]["Value"] == {"Ref": "Indexer"}
 
 
-def test_group_runs_one_to_four_instances_in_private_subnets_behind_elb_checks(stacks, aws_client):
+def test_group_runs_two_to_four_instances_in_private_subnets_behind_elb_checks(stacks, aws_client):
     groups = aws_client("autoscaling").describe_auto_scaling_groups(
         AutoScalingGroupNames=[stacks["app"]["AutoScalingGroup"]]
     )["AutoScalingGroups"]
     group = groups[0]
-    assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == (1, 2, 4)
+    assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == (2, 2, 4)
     assert group["HealthCheckType"] == "ELB"
     assert set(group["VPCZoneIdentifier"].split(",")) == set(
         stacks["network"]["PrivateSubnets"].split(",")
@@ -355,9 +355,15 @@ def test_group_runs_one_to_four_instances_in_private_subnets_behind_elb_checks(s
 
 def test_group_waits_for_instance_signals_on_create_and_update(templates):
     group = templates["app"]["Resources"]["Group"]
-    assert group["CreationPolicy"]["ResourceSignal"]["Count"] == {"Ref": "DesiredCapacity"}
+    assert group["CreationPolicy"]["ResourceSignal"]["Count"] == {"Ref": "MinSize"}
     rolling = group["UpdatePolicy"]["AutoScalingRollingUpdate"]
     assert rolling["WaitOnResourceSignals"] is True
+
+
+def test_group_sets_no_capacity_that_an_update_would_reset_under_target_tracking(templates):
+    group = templates["app"]["Resources"]["Group"]["Properties"]
+    assert "DesiredCapacity" not in group
+    assert "DesiredCapacity" not in templates["app"]["Parameters"]
 
 
 def test_group_scales_on_average_cpu(templates):
@@ -417,10 +423,14 @@ def test_target_group_checks_healthz_on_the_app_port(stacks, aws_client):
 
 def test_instance_role_grants_only_what_the_app_needs(templates):
     role = templates["app"]["Resources"]["InstanceRole"]["Properties"]
-    assert [p["Fn::Sub"] for p in role["ManagedPolicyArns"]] == [
-        "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
-    ]
+    # No managed policy: AmazonSSMManagedInstanceCore reads every parameter of the account.
+    assert "ManagedPolicyArns" not in role
     statements = {s["Sid"]: s for s in role["Policies"][0]["PolicyDocument"]["Statement"]}
+    channels = statements.pop("SessionManagerChannels")
+    assert channels["Resource"] == "*"
+    assert all(a.split(":")[0] in {"ssmmessages", "ec2messages"} for a in channels["Action"])
+    settings = statements["Settings"]
+    assert all("/cblog/${AWS::StackName}" in json.dumps(r) for r in settings["Resource"])
     assert set(statements["MediaObjects"]["Action"]) == {
         "s3:GetObject",
         "s3:PutObject",
@@ -429,7 +439,7 @@ def test_instance_role_grants_only_what_the_app_needs(templates):
     assert "/media/*" in json.dumps(statements["MediaObjects"]["Resource"])
     assert statements["MediaListing"]["Condition"] == {"StringLike": {"s3:prefix": ["media/*"]}}
     assert "/releases/*" in json.dumps(statements["Release"]["Resource"])
-    text = json.dumps(role)
+    text = json.dumps(statements)
     assert '"Resource": "*"' not in text
     assert '"Action": "*"' not in text and "s3:*" not in text
 
