@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from blog.models import Category, Comment, Post
 from blog.services import comments_set_hidden, post_prepare, posts_publish
+from cblog.page_cache import content_changed
 
 
 @admin.register(Category)
@@ -76,6 +77,7 @@ class PostAdmin(admin.ModelAdmin):
     @admin.action(description="Unpublish selected posts (back to draft)")
     def unpublish(self, request, queryset):
         count = queryset.published().update(status=Post.Status.DRAFT)
+        content_changed()
         self.message_user(request, f"{count} post(s) moved back to drafts.", messages.SUCCESS)
 
 

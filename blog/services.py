@@ -11,6 +11,7 @@ from blog.markdown import plain_text_excerpt, render_markdown
 from blog.models import RESERVED_SLUGS, Comment, Like, Post, count_of
 from cblog.images.processing import ProcessedImage
 from cblog.images.services import image_replaced
+from cblog.page_cache import content_changed
 
 VIEW_WINDOW = 30 * 60
 
@@ -132,3 +133,4 @@ def post_counts_refresh(*, post_ids):
         like_count=count_of(Like.objects.all()),
         comment_count=count_of(Comment.objects.filter(is_hidden=False)),
     )
+    content_changed()

@@ -1,10 +1,11 @@
-"""Post counters kept exact for writes that have no service to call it: admin, cascades, fixtures."""
+"""Derived state for writes that have no single service to call it: admin, cascades, fixtures."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from blog.models import Comment, Like
+from blog.models import Category, Comment, Like, Post
 from blog.services import post_counts_refresh
+from cblog.page_cache import content_changed
 
 
 @receiver(post_save, sender=Like)
@@ -14,3 +15,12 @@ from blog.services import post_counts_refresh
 def refresh_post_counts(sender, instance, **kwargs):
     """Likes and comments change from views, the admin, cascades and fixtures alike."""
     post_counts_refresh(post_ids=[instance.post_id])
+
+
+@receiver(post_save, sender=Post)
+@receiver(post_delete, sender=Post)
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+def drop_cached_pages(sender, **kwargs):
+    """Posts and categories change from services, the admin and cascades alike."""
+    content_changed()

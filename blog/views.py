@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -143,18 +145,25 @@ class EditablePostMixin(LoginRequiredMixin, VisiblePostMixin):
         return post
 
 
+def count_view(request, *, post_id: int) -> bool:
+    """Counts this reader's view of a published post; True when it is a new one."""
+    visitor = visitor_key(request)
+    return bool(visitor) and services.post_count_view(post=Post(pk=post_id), visitor=visitor)
+
+
 class PostDetailView(VisiblePostMixin, DetailView):
     def get_queryset(self):
         return super().get_queryset().with_liked_by(self.request.user)
 
     def get(self, request, *args, **kwargs):
         self.object = post = self.get_object()
-        visitor = visitor_key(request)
-        if post.is_published and visitor and services.post_count_view(post=post, visitor=visitor):
+        if post.is_published and count_view(request, post_id=post.pk):
             post.view_count += 1
         response = self.render_to_response(self.get_context_data(object=post))
         if not post.is_published:
             add_never_cache_headers(response)  # drafts must not sit in a shared cache
+        # A reader served this page from the page cache is counted too.
+        response.on_cache_hit = partial(count_view, post_id=post.pk)
         return response
 
     def get_context_data(self, **kwargs):

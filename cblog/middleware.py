@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
+from cblog import page_cache
+
 
 class HealthCheckMiddleware:
     """Answers /healthz/ and /readyz/ before the Host check and the HTTPS redirect.
@@ -74,14 +76,27 @@ class SiteDomainMiddleware:
 
 
 class CacheControlMiddleware:
-    """Cache-Control by audience: a page rendered for a signed-in user is private to their browser,
-    so that no shared cache (CloudFront, a corporate proxy) keeps it for somebody else."""
+    """Cache-Control by audience, and the anonymous page cache (cblog/page_cache.py).
+
+    A page rendered for a signed-in user, or for any request carrying a session or messages
+    cookie, is private to that browser, so that no shared cache (CloudFront, a corporate proxy)
+    keeps it for somebody else. Every other page is the same for everyone: public for a short
+    time with an ETag and, with a shared cache, kept whole until the next write.
+
+    Placed before the session, CSRF and messages middleware: it sees their cookies on the way
+    out, and a page cache hit skips them on the way in.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if request.user.is_authenticated:
+        if not page_cache.is_anonymous(request):
+            response = self.get_response(request)
+            patch_cache_control(response, private=True)
+            return response
+        response = page_cache.serve(request, self.get_response)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:  # signed in by this very request
             patch_cache_control(response, private=True)
         return response

@@ -80,11 +80,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session, CSRF and messages middleware: it sees their cookies on the way out.
+    "cblog.middleware.CacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cblog.middleware.CacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it can answer a locked-out sign-in with the lockout page.
@@ -177,6 +178,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Pages: anonymous ones are public for PAGE_MAX_AGE seconds (CloudFront, browsers), then served
+# stale for up to PAGE_STALE_SECONDS while one request refreshes them. With a shared cache they
+# are also kept whole for PAGE_CACHE_SECONDS, or until the next write (cblog/page_cache.py).
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 30)
+PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 30)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300) if REDIS_URL else 0
 
 # Client address: how many proxies append to X-Forwarded-For (CloudFront and the ALB: 2).
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)

@@ -1,0 +1,105 @@
+"""Whole-page caching for anonymous readers, and the HTTP caching headers of every page.
+
+A request without a session or messages cookie is anonymous: its page is the same for everyone.
+It is sent `public` with a short max-age, stale-while-revalidate and an ETag (a conditional GET
+gets a 304) and, where the cache is shared by every instance (REDIS_URL), kept whole under its URL
+and the content version. Every write bumps the version after its commit (`content_changed`), so
+the next request on any instance renders afresh. Every other request's page is `private`.
+
+Per-process local memory never holds pages: one worker's bump would leave the others' pages stale.
+The middleware is cblog.middleware.CacheControlMiddleware.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+
+VERSION_KEY = "page-version"
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh number, never an old one whose pages might still sit in the cache.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
+def page_key(request, version: int) -> str:
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"page:{version}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def content_changed():
+    """Every cached page may show what just changed: drop them all once the write commits."""
+    transaction.on_commit(bump_version)
+
+
+def bump_version():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # evicted or never set
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def is_anonymous(request) -> bool:
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
+
+
+def is_shareable(response) -> bool:
+    """A page anyone may be given: no cookie set, no caching rule of its own (drafts, forms)."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "Cache-Control" not in response
+    )
+
+
+def serve(request, get_response):
+    """The anonymous reader's page: from the cache when kept, else rendered and, if shareable,
+    made public and kept. A view may set `response.on_cache_hit` (a picklable callable taking
+    the request) for work every read must do even from the cache, such as counting a view."""
+    if request.method not in ("GET", "HEAD"):
+        return get_response(request)
+    key = page_key(request, content_version()) if settings.PAGE_CACHE_SECONDS else None
+    stored = cache.get(key) if key else None
+    if stored:
+        response = HttpResponse(stored["content"], headers=stored["headers"])
+        if stored["on_hit"]:
+            request.user = AnonymousUser()  # no session cookie; the auth middleware is skipped
+            stored["on_hit"](request)
+    else:
+        response = get_response(request)
+        if not is_shareable(response):
+            return response
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PAGE_MAX_AGE,
+            stale_while_revalidate=settings.PAGE_STALE_SECONDS,
+        )
+        patch_vary_headers(response, ["Cookie"])
+        set_response_etag(response)
+        if key:
+            stored = {
+                "content": response.content,
+                "headers": dict(response.headers),
+                "on_hit": getattr(response, "on_cache_hit", None),
+            }
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+    return get_conditional_response(request, etag=response["ETag"], response=response)
