@@ -99,9 +99,10 @@ def paths(size: int) -> dict[str, str]:
     from django.apps import apps
 
     from blog.models import Category, Post
+    from blog.views import MAX_PAGES
 
     published = Post.objects.published()
-    last = max(1, math.ceil(published.count() / 10))
+    last = max(1, min(MAX_PAGES, math.ceil(published.count() / 10)))
     post = published.filter(comments__isnull=False).order_by("pk").first()
     category = Category.objects.filter(posts__in=published).first()
     found = {
