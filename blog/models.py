@@ -57,12 +57,15 @@ class PostQuerySet(models.QuerySet):
         return self.published()
 
     def with_counts(self):
-        """Author, category and image in one query, so lists never run N+1 queries.
+        """Author, category and image in two queries, so lists never run N+1 queries.
 
         The like and comment counts are stored on the post (kept by blog.services.post_counts_refresh),
         so no list ever counts rows per post.
         """
-        return self.select_related("author", "category", "image")
+        # Authors come in a second query by primary key: an INNER JOIN would let MariaDB drive
+        # the query from the small users table, then sort every published post in a temporary
+        # table. With only LEFT JOINs the newest rows are read off the posts' index.
+        return self.select_related("category", "image").prefetch_related("author")
 
     def cards(self):
         """What a post card shows, without the bodies: lists never load content or its HTML."""

@@ -34,7 +34,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: MAX_PAGES * self.per_page].count()
+        served = self.object_list.select_related(None).prefetch_related(None)
+        return served[: MAX_PAGES * self.per_page].count()
 
 
 class PostListMixin:

@@ -12,6 +12,7 @@ from cblog.images.processing import process_image
 from cblog.images.services import ImageStorageError
 from cblog.images.tests.files import make_jpeg
 from cblog.images.tests.storage import stored_files
+from cblog.page_cache import bump_version
 
 
 def photo(**kwargs):
@@ -122,7 +123,7 @@ def test_old_objects_stay_until_the_transaction_commits(user, django_capture_on_
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.post_update(post=post, data={}, image=photo())
     assert all(default_storage.exists(name) for name in old_names)
-    assert len(callbacks) == 1
+    assert len([callback for callback in callbacks if callback is not bump_version]) == 1
 
 
 def test_removing_an_image_deletes_its_objects(user, django_capture_on_commit_callbacks):

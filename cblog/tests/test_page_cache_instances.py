@@ -1,0 +1,140 @@
+"""Two app instances sharing one Redis and one MariaDB: a write through one instance is seen on
+the next anonymous read through the other, although that read came from the page cache before."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
+
+from blog.tests.factories import PostFactory
+from conftest import free_port
+from users.tests.factories import TEST_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def instance_env(redis_url: str, prefix: str) -> dict:
+    database = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "1",  # static URLs without a collected manifest; caching is unchanged
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DB_HOST": database["HOST"],
+        "DB_PORT": str(database["PORT"]),
+        "DB_USER": database["USER"],
+        "DB_PASSWORD": database["PASSWORD"],
+        "DB_NAME": database["NAME"],
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": prefix,
+        "PAGE_CACHE_SECONDS": "300",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_THREADS": "2",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+@pytest.fixture
+def instances(transactional_db, redis_url):
+    if connection.vendor != "mysql":
+        pytest.skip("instances in other processes need a database server (make test-mariadb)")
+    env = instance_env(redis_url, f"test-{uuid.uuid4().hex[:12]}")
+    processes, urls = [], []
+    for _ in range(2):
+        port = free_port()
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(GUNICORN),
+                    "-c",
+                    "deploy/gunicorn.conf.py",
+                    "--log-level",
+                    "warning",
+                    "cblog.wsgi",
+                ],
+                cwd=ROOT,
+                env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            )
+        )
+        urls.append(f"http://127.0.0.1:{port}")
+    try:
+        for url in urls:
+            wait_until_up(url)
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def wait_until_up(url, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url + "/healthz/", timeout=5)
+            return
+        except requests.RequestException:  # not listening yet, or still booting
+            time.sleep(0.3)
+    raise TimeoutError(url)
+
+
+def csrf_token(session, url):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(url).text)[1]
+
+
+def signed_in(base, user):
+    # The tests hash with MD5 for speed; the instances know only the production hashers.
+    user.password = PBKDF2PasswordHasher().encode(TEST_PASSWORD, PBKDF2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    session = requests.Session()
+    login = base + "/users/login/"
+    token = csrf_token(session, login)
+    session.post(
+        login,
+        {"csrfmiddlewaretoken": token, "username": user.username, "password": TEST_PASSWORD},
+        headers={"Referer": login},
+    )
+    return session
+
+
+def test_a_like_through_one_instance_is_seen_through_the_other(instances, user, other_user):
+    first, second = instances
+    post = PostFactory(author=user, title="A walk by the river")
+    anonymous = requests.Session()
+    assert "0 likes" in anonymous.get(first + "/").text
+    assert anonymous.get(first + "/").headers["Cache-Control"].startswith("public")
+
+    reader = signed_in(second, other_user)
+    page = second + post.get_absolute_url()
+    token = csrf_token(reader, page)
+    liked = reader.post(f"{page}like/", {"csrfmiddlewaretoken": token}, headers={"Referer": page})
+
+    assert liked.status_code == 200
+    assert "1 like" in anonymous.get(first + "/").text
+
+
+def test_a_comment_through_one_instance_is_seen_through_the_other(instances, user, other_user):
+    first, second = instances
+    post = PostFactory(author=user, title="A walk by the river")
+    anonymous = requests.Session()
+    assert "Lovely river." not in anonymous.get(first + post.get_absolute_url()).text
+
+    reader = signed_in(second, other_user)
+    page = second + post.get_absolute_url()
+    token = csrf_token(reader, page)
+    reader.post(
+        f"{page}comment/",
+        {"csrfmiddlewaretoken": token, "content": "Lovely river."},
+        headers={"Referer": page},
+    )
+
+    assert "Lovely river." in anonymous.get(first + post.get_absolute_url()).text
+    assert "1 comment" in anonymous.get(first + "/").text
