@@ -666,3 +666,48 @@ def test_the_edge_stack_refuses_a_region_without_a_known_s3_website_zone(templat
     regions, tested = assertion["Assert"]["Fn::Contains"]
     assert set(regions) == set(edge["Mappings"]["S3Website"])
     assert tested == {"Ref": "AWS::Region"}
+
+
+def alarms(templates):
+    return {
+        (layer, name): resource["Properties"]
+        for layer in ("data", "app")
+        for name, resource in templates[layer]["Resources"].items()
+        if resource["Type"] == "AWS::CloudWatch::Alarm"
+    }
+
+
+def test_the_data_stack_creates_the_alarm_topic_with_an_optional_email_subscription(templates):
+    data = templates["data"]
+    assert data["Resources"]["AlarmTopic"]["Type"] == "AWS::SNS::Topic"
+    subscription = data["Resources"]["AlarmSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+    assert data["Outputs"]["AlarmTopicArn"]["Value"] == {"Ref": "AlarmTopic"}
+
+
+def test_every_alarm_notifies_the_alarm_topic(templates):
+    topic = {
+        "data": [{"Ref": "AlarmTopic"}],
+        "app": [{"Fn::ImportValue": {"Fn::Sub": "${ParentDataStack}-AlarmTopicArn"}}],
+    }
+    for (layer, name), alarm in alarms(templates).items():
+        assert alarm["AlarmActions"] == topic[layer], name
+
+
+def test_alarms_watch_errors_latency_hosts_and_the_database(templates):
+    watched = {(a["Namespace"], a["MetricName"]) for a in alarms(templates).values()}
+    assert {
+        ("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count"),
+        ("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count"),
+        ("AWS/ApplicationELB", "TargetResponseTime"),
+        ("AWS/ApplicationELB", "UnHealthyHostCount"),
+        ("AWS/RDS", "CPUUtilization"),
+        ("AWS/RDS", "FreeStorageSpace"),
+        ("AWS/RDS", "FreeableMemory"),
+        ("AWS/RDS", "DatabaseConnections"),
+        ("AWS/Lambda", "Errors"),
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+    } <= watched
+    latency = alarms(templates)[("app", "LatencyAlarm")]
+    assert latency["ExtendedStatistic"] == "p99"
