@@ -14,7 +14,8 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from blog.tests.factories import CommentFactory, ImageFactory, PostFactory
+from blog.tests.factories import CommentFactory, PostFactory
+from cblog.images.tests.factories import ImageFactory
 from users.tests.factories import TEST_PASSWORD, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]

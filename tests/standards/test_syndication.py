@@ -6,7 +6,8 @@ import feedparser
 import pytest
 from lxml import etree
 
-from blog.tests.factories import CategoryFactory, ImageFactory, PostFactory
+from blog.tests.factories import CategoryFactory, PostFactory
+from cblog.images.tests.factories import ImageFactory
 
 SITEMAP_XSD = Path(__file__).resolve().parents[1] / "data" / "sitemap.xsd"
 
