@@ -57,3 +57,15 @@ def test_an_unreachable_redis_is_a_miss_not_an_error(unreachable_cache, caplog):
         assert unreachable_cache.has_key("a") is False
         assert unreachable_cache.incr("a") == 0
     assert "Redis unavailable" in caplog.text
+
+
+def test_two_instances_share_one_count(redis_url):
+    """Two app instances are two clients with their own connection pools, one Redis."""
+    from cblog.redis_cache import FailSoftRedisCache
+
+    first, second = (FailSoftRedisCache(redis_url, {"KEY_PREFIX": "shared"}) for _ in range(2))
+    first.delete("attempts")
+    first.add("attempts", 1, 60)
+    assert second.incr("attempts") == 2
+    assert first.get("attempts") == 2
+    first.delete("attempts")

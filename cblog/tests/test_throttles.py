@@ -255,3 +255,29 @@ def test_sign_in_works_without_lockout_when_redis_is_unreachable(settings, accou
     failures = {sign_in("/users/login/", "admin", "wrong", headers).status_code for _ in range(3)}
     assert failures == {200}
     assert sign_in("/users/login/", "admin", TEST_PASSWORD, headers).status_code == 302
+
+
+def test_avatar_uploads_are_throttled_too(settings, client, user):
+    limit_only(settings, "upload", "user")
+    client.force_login(user)
+    data = {"email": user.email, "bio": "Hi"}
+    answers = [
+        client.post("/users/profile/", {**data, "avatar": jpeg()}, **via_cdn(VISITOR, VISITOR))
+        for _ in range(LIMIT + 1)
+    ]
+    assert 429 not in [answer.status_code for answer in answers[:LIMIT]]
+    assert answers[LIMIT].status_code == 429
+    # A profile change without a picture is no upload.
+    assert client.post("/users/profile/", data, **via_cdn(VISITOR, VISITOR)).status_code != 429
+
+
+def test_a_throttled_upload_is_never_decoded(settings, act, monkeypatch):
+    import cblog.images.forms
+
+    limit_only(settings, "upload", "user")
+    for _ in range(LIMIT):
+        act("upload", via_cdn(VISITOR, VISITOR))
+    decoded = []
+    monkeypatch.setattr(cblog.images.forms, "process_image", lambda *args: decoded.append(args))
+    assert act("upload", via_cdn(VISITOR, VISITOR)).status_code == 429
+    assert decoded == []
