@@ -161,7 +161,10 @@ def inspect(path: str, client, explain: bool) -> dict:
 def measure_size(size, pages, args, app_env, bare_url, logs) -> dict:
     from django.test import Client
 
+    from cblog.page_cache import bump_version
+
     seed(size)
+    bump_version()  # pages kept for the previous size must not answer for this one
     targets = paths(size)
     reader = signed_in_client()
     session_cookie = f"Cookie: sessionid={reader.cookies['sessionid'].value}"
