@@ -19,8 +19,9 @@ TEMPLATES = DEPLOY / "cloudformation"
 STACK_ORDER = ["artifacts", "network", "security", "data", "app", "edge"]
 # Attributes that moto's models do not implement, though it builds the resource.
 MOTO_MISSING_ATTRIBUTES = {"AWS::RDS::DBInstance": {"MasterUserSecret.SecretArn"}}
-# Properties that moto ignores but whose change makes it drop a resource it cannot update.
-MOTO_IGNORED_PROPERTIES = {"AWS::RDS::DBInstance": {"DeletionProtection"}}
+# Properties that moto ignores but whose change makes it drop a resource it cannot update, or
+# that it mishandles (a parameter group by Ref reaches its RDS model as an object, not a name).
+MOTO_IGNORED_PROPERTIES = {"AWS::RDS::DBInstance": {"DeletionProtection", "DBParameterGroupName"}}
 
 
 def load_template(name):

@@ -711,3 +711,24 @@ def test_alarms_watch_errors_latency_hosts_and_the_database(templates):
     } <= watched
     latency = alarms(templates)[("app", "LatencyAlarm")]
     assert latency["ExtendedStatistic"] == "p99"
+
+
+def test_database_parameters_turn_the_slow_query_log_on_and_require_tls(templates):
+    resources = templates["data"]["Resources"]
+    assert resources["Database"]["Properties"]["DBParameterGroupName"] == {
+        "Ref": "DatabaseParameters"
+    }
+    parameters = resources["DatabaseParameters"]["Properties"]
+    assert parameters["Family"] == "mysql8.4"
+    assert parameters["Parameters"]["slow_query_log"] == "1"
+    assert parameters["Parameters"]["log_output"] == "FILE"
+    assert parameters["Parameters"]["require_secure_transport"] == "1"
+    exported = resources["Database"]["Properties"]["EnableCloudwatchLogsExports"]
+    assert "slowquery" in exported
+
+
+def test_no_checkov_skip_leans_on_cloudtrail_which_logs_no_s3_data_events_by_default(templates):
+    for name, template in templates.items():
+        for logical_id, resource in template["Resources"].items():
+            for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
+                assert "CloudTrail" not in skip["comment"], (name, logical_id)
