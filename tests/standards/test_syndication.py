@@ -1,6 +1,7 @@
-"""Feeds parse cleanly in feedparser, and the sitemap is valid against the sitemaps.org schema."""
+"""Feeds parse cleanly in feedparser, and the sitemaps are valid against the sitemaps.org schemas."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 import pytest
@@ -9,7 +10,8 @@ from lxml import etree
 from blog.tests.factories import CategoryFactory, PostFactory
 from cblog.images.tests.factories import ImageFactory
 
-SITEMAP_XSD = Path(__file__).resolve().parents[1] / "data" / "sitemap.xsd"
+DATA = Path(__file__).resolve().parents[1] / "data"
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 @pytest.fixture
@@ -39,10 +41,19 @@ def test_feed_parses_cleanly_in_feedparser(client, posts, path):
     assert [entry.title for entry in feed.entries] == [post.title for post in reversed(posts)]
 
 
-def test_sitemap_is_valid_against_the_sitemaps_org_schema(client, posts):
-    schema = etree.XMLSchema(etree.parse(SITEMAP_XSD))
+def valid(document, schema_name):
+    schema = etree.XMLSchema(etree.parse(DATA / schema_name))
+    assert schema.validate(document), schema.error_log
+    return document
 
-    sitemap = etree.fromstring(client.get("/sitemap.xml").content)
 
-    assert schema.validate(sitemap), schema.error_log
-    assert len(sitemap) == len(posts) + 1  # the posts and their one category
+def test_sitemap_index_and_its_sitemaps_are_valid_against_the_sitemaps_org_schemas(client, posts):
+    index = valid(etree.fromstring(client.get("/sitemap.xml").content), "siteindex.xsd")
+
+    sections = [
+        valid(etree.fromstring(client.get(urlsplit(loc.text).path).content), "sitemap.xsd")
+        for loc in index.iterfind("sm:sitemap/sm:loc", SITEMAP_NS)
+    ]
+
+    urls = [url for section in sections for url in section.iterfind("sm:url", SITEMAP_NS)]
+    assert len(urls) == len(posts) + 1  # the posts and their one category
