@@ -256,6 +256,10 @@ STORAGES = {
 # Uploads: bodies beyond the limit are refused before they are read.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Lower limits keep the CPU of any accepted image under a second (bench/image_cost.py).
+IMAGE_MAX_PIXELS_FULL_DECODE = env_int("IMAGE_MAX_PIXELS_FULL_DECODE", 2_100_000)
+IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 16_384)
+IMAGE_MAX_JPEG_SCANS = env_int("IMAGE_MAX_JPEG_SCANS", 20)
 MAX_REQUEST_BYTES = IMAGE_MAX_BYTES + 1024 * 1024
 
 # Email: the console locally, SMTP when EMAIL_HOST is set.

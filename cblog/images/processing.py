@@ -5,6 +5,7 @@ Pure functions over bytes: no storage, no models.
 
 import io
 import os
+import re
 import struct
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -15,13 +16,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps
 
-# A truncated upload must be rejected, never padded with grey and stored.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
-
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+# Pillow opens JPEGs that carry extra pictures (phone depth maps, previews) as MPO. Only these
+# decode at 1/2, 1/4 or 1/8 size; every other format is decoded whole, so it gets a lower limit.
+REDUCED_DECODE_FORMATS = ("JPEG", "MPO")
+# In entropy-coded data 0xFF is followed by 0x00 (stuffing) or a restart marker; anything else
+# is the next marker.
+JPEG_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7]")
 # Originals larger than twice this are scaled by 1/2, 1/4 or 1/8 (JPEG DCT scaling) to stay fast.
 ORIGINAL_MIN_SIDE = 1600
 JPEG_QUALITY = 82
+# zlib's fastest level: higher ones cost up to 10x the CPU on noisy transparent pictures.
+PNG_COMPRESS_LEVEL = 1
 # Box-reduce by whole factors first, then bicubic over the last 2x or more: sharp and cheap.
 REDUCING_GAP = 2.0
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
@@ -62,17 +68,23 @@ def process_image(upload, spec: ImageSpec = POST_IMAGE) -> ProcessedImage:
     everything else (GIFs too, first frame only) becomes JPEG, progressive but for the original.
     The original keeps its size up to 2 * ORIGINAL_MIN_SIDE - 1 px on the long side; larger ones
     are scaled by 1/2, 1/4 or 1/8. Raises ValidationError (codes: empty, too_large, invalid_image,
-    too_many_pixels, damaged_image) with a message fit for the uploader.
+    too_many_pixels, too_long, too_many_scans, damaged_image) with a message fit for the uploader.
+    The limits bound the CPU an accepted upload costs (bench/image_cost.py measures it).
     """
     _check_size(upload)
+    # Pillow's flag is process-wide and any library may turn it on: a truncated upload is always
+    # refused, never padded with grey and stored.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         image = _open(upload)
-        _check_pixels(image)
+        _check_dimensions(image)
+        if image.format in REDUCED_DECODE_FORMATS:
+            _check_scans(upload)
         try:
             base = _decode(image, spec)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise _too_many_pixels(*image.size) from error
+            raise _too_many_pixels(*image.size, _pixel_limit(image.format)) from error
         except DECODE_ERRORS as error:
             raise ValidationError(
                 _("The image could not be read: it is damaged or incomplete."),
@@ -108,14 +120,62 @@ def _open(upload) -> ImageFile.ImageFile:
         ) from error
 
 
-def _check_pixels(image: Image.Image) -> None:
-    # The header's dimensions, read before a single pixel is decoded.
-    if image.width * image.height > settings.IMAGE_MAX_PIXELS:
-        raise _too_many_pixels(*image.size)
+def _check_dimensions(image: Image.Image) -> None:
+    """Checks the header's dimensions, before a single pixel is decoded."""
+    width, height = image.size
+    if max(width, height) > settings.IMAGE_MAX_SIDE:
+        raise ValidationError(
+            _("The image is %(width)s × %(height)s pixels; no side may exceed %(limit)s pixels."),
+            code="too_long",
+            params={"width": width, "height": height, "limit": settings.IMAGE_MAX_SIDE},
+        )
+    limit = _pixel_limit(image.format)
+    if width * height > limit:
+        raise _too_many_pixels(width, height, limit)
 
 
-def _too_many_pixels(width: int | None = None, height: int | None = None) -> ValidationError:
-    limit = f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}"
+def _pixel_limit(format: str | None) -> int:
+    if format in REDUCED_DECODE_FORMATS:
+        return settings.IMAGE_MAX_PIXELS
+    return min(settings.IMAGE_MAX_PIXELS, settings.IMAGE_MAX_PIXELS_FULL_DECODE)
+
+
+def _check_scans(upload) -> None:
+    """Refuses progressive JPEGs with more scans than an encoder makes: each scan is a pass over
+    the whole picture, and a scan can take a few bytes."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    scans, position = 0, 2  # after the start-of-image marker
+    while position + 4 <= len(data):
+        marker = data[position + 1]
+        if data[position] != 0xFF or marker == 0x00 or 0xD0 <= marker <= 0xD7:
+            # Entropy-coded data, with its stuffed bytes and restart markers.
+            found = JPEG_NEXT_MARKER.search(data, position + 1)
+            if not found:
+                return
+            position = found.start()
+            continue
+        if marker == 0xD9:  # the end of the main picture: later pictures are never decoded
+            return
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xDA:
+            scans += 1
+            if scans > settings.IMAGE_MAX_JPEG_SCANS:
+                raise ValidationError(
+                    _("The JPEG has more than %(limit)s progressive scans; save it again."),
+                    code="too_many_scans",
+                    params={"limit": settings.IMAGE_MAX_JPEG_SCANS},
+                )
+        position += 2 + int.from_bytes(data[position + 2 : position + 4])
+
+
+def _too_many_pixels(
+    width: int | None = None, height: int | None = None, limit: int | None = None
+) -> ValidationError:
+    limit = f"{(limit or settings.IMAGE_MAX_PIXELS) / 1_000_000:g}"
     if width is None:
         message = _("The image has too many pixels; the limit is %(limit)s megapixels.")
     else:
@@ -139,8 +199,7 @@ def _decode(image: ImageFile.ImageFile, spec: ImageSpec) -> Image.Image:
     if image.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8):
         width, height = height, width
     factor = _reduction_factor(width, height, spec)
-    # Pillow opens JPEGs that carry extra pictures (phone depth maps, previews) as MPO.
-    if factor > 1 and image.format in ("JPEG", "MPO"):
+    if factor > 1 and image.format in REDUCED_DECODE_FORMATS:
         image.draft(image.mode, (-(-image.width // factor), -(-image.height // factor)))
         factor = 1
     ImageOps.exif_transpose(image, in_place=True)
@@ -224,7 +283,7 @@ def _encode(image: Image.Image, progressive: bool = True, optimize: bool = True)
     buffer = io.BytesIO()
     icc = {"icc_profile": image.info["icc_profile"]} if "icc_profile" in image.info else {}
     if image.mode == "RGBA":
-        image.save(buffer, "PNG", **icc)
+        image.save(buffer, "PNG", compress_level=PNG_COMPRESS_LEVEL, **icc)
         extension, content_type = "png", "image/png"
     else:
         image.save(

@@ -51,6 +51,7 @@ def make_jpeg(
     gps: bool = True,
     orientation: int | None = None,
     mode: str = "RGB",
+    progressive: bool = False,
 ) -> bytes:
     """A JPEG with EXIF (camera make, optional GPS and orientation), XMP and a comment."""
     buffer = io.BytesIO()
@@ -61,6 +62,7 @@ def make_jpeg(
         exif=exif(gps=gps, orientation=orientation),
         xmp=XMP_WITH_GPS if gps else None,
         comment=b"shot at home",
+        progressive=progressive,
     )
     return buffer.getvalue()
 
@@ -107,3 +109,36 @@ def png_claiming(width: int, height: int) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     row = zlib.compress(b"\0" + b"\x80" * 3 * min(width, 64))
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", row) + chunk(b"IEND", b"")
+
+
+def noise(width: int, height: int, mode: str = "RGBA", levels: int = 2) -> Image.Image:
+    """Noise over a few levels per channel: small as a PNG, the dearest content to re-encode."""
+    step = 255 // (levels - 1)
+    bands = [
+        Image.effect_noise((width, height), 200).point(lambda v: v * levels // 256 * step)
+        for _ in mode
+    ]
+    return Image.merge(mode, bands)
+
+
+def encoded(image: Image.Image, format: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format, **options)
+    return buffer.getvalue()
+
+
+def jpeg_with_extra_scans(data: bytes, count: int) -> bytes:
+    """The JPEG with `count` more scans of its first component, a few bytes each.
+
+    Each is an AC scan of nothing but end-of-band runs: the decoder still visits every block.
+    """
+    huffman_table = (  # one code, for a run of 2**14 + 14 bits of blocks
+        b"\xff\xc4" + struct.pack(">H", 20) + b"\x10" + b"\x01" + b"\x00" * 15 + b"\xe0"
+    )
+    bits = ("0" + "1" * 14) * 64
+    bits += "1" * (-len(bits) % 8)
+    runs = bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits), 8))
+    scan = b"\xff\xda" + struct.pack(">HBBBBBB", 8, 1, 1, 0x00, 1, 63, 0)
+    end = data.rindex(b"\xff\xd9")
+    extra = (huffman_table + scan + runs.replace(b"\xff", b"\xff\x00")) * count
+    return data[:end] + extra + data[end:]

@@ -8,10 +8,13 @@ from PIL import ExifTags, Image, ImageCms, ImageFile
 from cblog.images.processing import AVATAR_IMAGE, POST_IMAGE, ProcessedImage, process_image
 from cblog.images.tests.files import (
     MARKER,
+    encoded,
+    jpeg_with_extra_scans,
     make_animated_gif,
     make_image,
     make_jpeg,
     make_png,
+    noise,
     picture,
     png_claiming,
 )
@@ -241,7 +244,8 @@ def test_large_original_is_halved_by_jpeg_scaling():
     assert (original.width, original.height) == (1700, 500)
 
 
-def test_large_png_original_is_halved_too():
+def test_large_png_original_is_halved_too(settings):
+    settings.IMAGE_MAX_PIXELS_FULL_DECODE = 3400 * 1000
     original = process(make_png(3400, 1000, transparent=True)).original
 
     assert (original.width, original.height) == (1700, 500)
@@ -372,8 +376,107 @@ def test_truncated_jpeg_is_rejected():
     assert rejection(data[: len(data) * 2 // 3]).code == "damaged_image"
 
 
-def test_truncated_images_are_never_loaded_leniently():
-    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+@pytest.mark.parametrize(
+    "data",
+    [
+        make_jpeg(640, 480),
+        make_jpeg(640, 480, progressive=True),
+        make_png(gps=False),
+        make_image("GIF"),
+    ],
+    ids=["jpeg", "progressive-jpeg", "png", "gif"],
+)
+def test_truncated_images_are_refused_even_when_a_library_turned_on_lenient_loading(
+    data, monkeypatch
+):
+    # Pillow's flag is process-wide: a lenient loader would pad the missing part with grey.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+
+    assert rejection(data[: len(data) * 2 // 3]).code == "damaged_image"
+
+
+# Bounded cost: each limit refuses, with a message, what would cost more than it allows.
+
+
+def test_png_over_the_lower_limit_for_whole_decodes_is_rejected(settings):
+    settings.IMAGE_MAX_PIXELS_FULL_DECODE = 640 * 480 - 1
+    error = rejection(make_png(640, 480))
+
+    assert error.code == "too_many_pixels"
+    assert "640 × 480" in error.messages[0]
+    assert "0.307199 megapixels" in error.messages[0]
+
+
+@pytest.mark.parametrize("format", ["GIF", "WEBP"])
+def test_gif_and_webp_have_the_lower_limit_for_whole_decodes(settings, format):
+    settings.IMAGE_MAX_PIXELS_FULL_DECODE = 640 * 480 - 1
+
+    assert rejection(make_image(format, 640, 480)).code == "too_many_pixels"
+
+
+def test_jpeg_decoded_at_reduced_size_keeps_the_higher_pixel_limit(settings):
+    settings.IMAGE_MAX_PIXELS_FULL_DECODE = 640 * 480 - 1
+
+    assert process(make_jpeg(640, 480)).original.width == 640
+
+
+def test_png_at_the_lower_limit_is_accepted(settings):
+    settings.IMAGE_MAX_PIXELS_FULL_DECODE = 640 * 480
+
+    assert process(make_png(640, 480)).original.width == 640
+
+
+def test_side_over_the_limit_is_rejected_however_few_the_pixels(settings):
+    settings.IMAGE_MAX_SIDE = 639
+    error = rejection(make_jpeg(640, 10))
+
+    assert error.code == "too_long"
+    assert "no side may exceed 639 pixels" in error.messages[0]
+
+
+def test_side_at_the_limit_is_accepted(settings):
+    settings.IMAGE_MAX_SIDE = 640
+
+    assert process(make_jpeg(640, 10)).original.width == 640
+
+
+def test_a_picture_too_long_for_jpeg_is_refused_not_a_server_error():
+    # JPEG cannot store a side over 65,500 pixels: without the side limit the encoder raised.
+    assert rejection(make_image("PNG", 1, 70_000)).code == "too_long"
+
+
+def test_progressive_jpeg_with_more_scans_than_the_limit_is_rejected(settings):
+    data = jpeg_with_extra_scans(make_jpeg(640, 480, progressive=True), 11)
+    settings.IMAGE_MAX_JPEG_SCANS = 20
+    error = rejection(data)
+
+    assert error.code == "too_many_scans"
+    assert "more than 20 progressive scans" in error.messages[0]
+
+
+def test_progressive_jpeg_at_the_scan_limit_is_accepted(settings):
+    # libjpeg writes 10 scans for a colour picture.
+    data = jpeg_with_extra_scans(make_jpeg(640, 480, progressive=True), 10)
+    settings.IMAGE_MAX_JPEG_SCANS = 20
+
+    assert process(data).original.width == 640
+
+
+def test_scans_of_pictures_after_the_main_one_are_not_counted(settings):
+    settings.IMAGE_MAX_JPEG_SCANS = 10
+    buffer = io.BytesIO()
+    picture(640, 480).save(
+        buffer, "MPO", save_all=True, append_images=[picture(64, 48)], progressive=True
+    )
+
+    assert process(buffer.getvalue()).original.width == 640
+
+
+def test_restart_markers_and_stuffed_bytes_are_not_counted_as_scans(settings):
+    settings.IMAGE_MAX_JPEG_SCANS = 1
+    data = encoded(noise(640, 480, "RGB", levels=256), "JPEG", restart_marker_blocks=1)
+
+    assert process(data).original.width == 640
 
 
 def test_png_with_a_broken_checksum_is_rejected():
