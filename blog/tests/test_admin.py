@@ -163,6 +163,22 @@ def test_post_changelist_runs_a_constant_number_of_queries(
     assert len(response.context["cl"].result_list) == 15
 
 
+@pytest.mark.parametrize("path", ["/admin/blog/post/?o=6", "/admin/blog/comment/"])
+def test_changelists_neither_count_rows_per_post_nor_load_post_bodies(
+    admin_client, user, path, django_assert_max_num_queries
+):
+    """Sorted by likes or by date, the lists stay cheap at thousands of posts and comments."""
+    for post in PostFactory.create_batch(5, author=user):
+        CommentFactory(post=post)
+
+    with django_assert_max_num_queries(15) as queries:
+        assert admin_client.get(path).status_code == 200
+
+    selects = [query["sql"] for query in queries.captured_queries]
+    assert not any("content_html" in sql for sql in selects)
+    assert not any("(SELECT COUNT(" in sql.upper() for sql in selects)
+
+
 def test_bulk_publish_publishes_drafts_with_a_publication_date(admin_client, user):
     draft = PostFactory(author=user, draft=True)
 
