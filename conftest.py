@@ -150,6 +150,13 @@ def _own_cache_keys():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Pages render on every request, even with REDIS_URL set, unless a test turns the page
+    cache on (cblog/tests/test_page_cache.py)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     """The tests' own Redis database: REDIS_URL when set, else database 5 on 127.0.0.1:6379."""
