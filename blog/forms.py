@@ -4,6 +4,13 @@ from blog.models import Comment, Post
 from cblog.images.forms import ImageUploadField, ImageUploadMixin
 
 
+def clean_title(title: str) -> str:
+    title = title.strip()
+    if not any(char.isalnum() for char in title):
+        raise forms.ValidationError("The title needs at least one letter or digit.")
+    return title
+
+
 class PostForm(ImageUploadMixin, forms.ModelForm):
     # Not a model field: the upload becomes an Image row through the service.
     image = ImageUploadField(help_text="JPEG, PNG, WebP or GIF, up to 10 MB.")
@@ -19,10 +26,7 @@ class PostForm(ImageUploadMixin, forms.ModelForm):
         }
 
     def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not any(char.isalnum() for char in title):
-            raise forms.ValidationError("The title needs at least one letter or digit.")
-        return title
+        return clean_title(self.cleaned_data["title"])
 
     @property
     def post_data(self):
@@ -37,3 +41,20 @@ class CommentForm(forms.ModelForm):
         fields = ["content"]
         labels = {"content": "Your comment"}
         widgets = {"content": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+
+
+class DraftAutosaveForm(forms.ModelForm):
+    """What an autosave keeps: the title and the text, never the status."""
+
+    class Meta:
+        model = Post
+        fields = ["title", "content"]
+
+    def clean_title(self):
+        return clean_title(self.cleaned_data["title"])
+
+
+class PreviewForm(forms.Form):
+    content = forms.CharField(
+        required=False, strip=False, max_length=Post._meta.get_field("content").max_length
+    )

@@ -1,14 +1,17 @@
 from django.urls import path
 
-from blog import views
+from blog import editor, views
 
 app_name = "blog"
 
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
     path("post/new/", views.PostCreateView.as_view(), name="post-create"),
+    path("post/new/preview/", editor.PreviewView.as_view(), name="post-preview"),
+    path("post/new/autosave/", editor.DraftCreateAutosaveView.as_view(), name="post-autosave-new"),
     path("post/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
     path("post/<str:slug>/edit/", views.PostUpdateView.as_view(), name="post-update"),
+    path("post/<str:slug>/autosave/", editor.DraftAutosaveView.as_view(), name="post-autosave"),
     path("post/<str:slug>/delete/", views.PostDeleteView.as_view(), name="post-delete"),
     path("post/<str:slug>/like/", views.LikeToggleView.as_view(), name="post-like"),
     path("post/<str:slug>/comment/", views.CommentCreateView.as_view(), name="comment-create"),

@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib import messages
 from django.db import connection
 from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from cblog import page_cache
 
@@ -42,7 +44,12 @@ class HealthCheckMiddleware:
 
 
 class RequestSizeLimitMiddleware:
-    """Refuses bodies larger than MAX_REQUEST_BYTES from Content-Length, before reading them."""
+    """Refuses bodies larger than MAX_REQUEST_BYTES from Content-Length, before reading them.
+
+    A signed-in person gets the page they sent it from again, as a GET with the body unread,
+    the limit stated above the form, and a 413; anyone else gets the 413 page. It sits after the
+    authentication middleware and before any view (or the CSRF check) reads the body.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -53,8 +60,27 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
-            return HttpResponse(render_to_string("413.html", request=request), status=413)
+            return self.too_large(request)
         return self.get_response(request)
+
+    def too_large(self, request):
+        limit = filesizeformat(settings.IMAGE_MAX_BYTES)
+        if request.method == "POST" and request.user.is_authenticated:
+            request.method = request.META["REQUEST_METHOD"] = "GET"
+            request.META["CONTENT_LENGTH"] = "0"
+            messages.error(
+                request,
+                f"That file was too large, so nothing was saved: pictures can be up to {limit}. "
+                "Please choose a smaller one.",
+            )
+            response = self.get_response(request)
+            if response.status_code == 200:
+                response.status_code = 413
+                add_never_cache_headers(response)
+                return response
+        return HttpResponse(
+            render_to_string("413.html", {"limit": limit}, request=request), status=413
+        )
 
 
 class SiteDomainMiddleware:

@@ -74,7 +74,6 @@ MIDDLEWARE = [
     # Health checks answer before the Host check and the HTTPS redirect: load balancers
     # probe instances by private IP over plain HTTP.
     "cblog.middleware.HealthCheckMiddleware",
-    "cblog.middleware.RequestSizeLimitMiddleware",
     "cblog.middleware.SiteDomainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -87,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view or the CSRF check reads the body; after the user is known.
+    "cblog.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it can answer a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -199,6 +200,9 @@ THROTTLE_RATES = {
     "comment": {"user": "20/10m", "ip": "60/10m"},
     "like": {"user": "120/h", "ip": "300/h"},
     "upload": {"user": "20/h", "ip": "40/h"},
+    # The editor asks for these while a person types; its script waits between requests.
+    "preview": {"user": "60/m"},
+    "autosave": {"user": "20/m"},
 }
 RATELIMIT_ENABLE = THROTTLES_ENABLED
 RATELIMIT_FAIL_OPEN = True
@@ -295,6 +299,9 @@ def media_origins():
     regional = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{env('AWS_S3_REGION_NAME', 'us-east-1')}"
     return [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com", f"{regional}.amazonaws.com"]
 
+
+# Forms (django-bootstrap5): only fields with an error are marked.
+BOOTSTRAP5 = {"field_renderers": {"default": "cblog.forms.ErrorsOnlyFieldRenderer"}}
 
 # Content-Security-Policy (django-csp): scripts, styles and pictures from this site and its
 # media only, never inline, so that markup slipping past the sanitizer cannot run or call home.

@@ -128,17 +128,21 @@ class Visitor:
         self.submit("Sign in")
         assert self.page.get_by_role("link", name=username, exact=True).is_visible()
 
+    def write(self, text):
+        """Types into the post editor (EasyMDE hides the textarea behind CodeMirror)."""
+        self.page.locator(".EasyMDEContainer .CodeMirror").click()
+        self.page.keyboard.insert_text(text)
+
     def write_post(self, title, *, status="published", image=None):
         """Creates a post through the form; returns its path."""
         self.goto("/post/new/")
         self.page.fill("[name=title]", title)
-        self.page.fill("[name=content]", f"Some **words** about {title}.")
+        self.write(f"Some **words** about {title}.")
         if image:
             self.page.set_input_files(
                 "[name=image]", {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": image}
             )
-        self.page.select_option("[name=status]", status)
-        self.submit("Save")
+        self.submit("Publish" if status == "published" else "Save draft")
         assert self.page.locator("h1").inner_text() == title
         return urlsplit(self.page.url).path
 

@@ -51,7 +51,7 @@ def test_a_new_blogger_posts_a_photo_likes_comments_edits_and_deletes(stack, vis
         "[name=image]",
         {"name": "other.jpg", "mimeType": "image/jpeg", "buffer": make_jpeg(800, 600)},
     )
-    alice.submit("Save")
+    alice.submit("Update")
     assert alice.page.locator("h1").inner_text() == "Sunrise over the harbour"
     alice.image_loaded("img.post-hero")
 

@@ -30,7 +30,8 @@ def test_pages_trip_no_policy_and_the_policy_blocks_inline_code(visitor):
     reader.register("policyreader")
     post = reader.write_post("Walking under a policy")
 
-    for path in ["/", post, "/users/profile/", "/search/?q=policy", "/drafts/", "/admin/login/"]:
+    pages = ["/", post, f"{post}edit/", "/post/new/", "/users/profile/", "/search/?q=policy"]
+    for path in [*pages, "/drafts/", "/admin/login/"]:
         reader.goto(path)
         assert reader.page.evaluate("window.cspViolations") == [], path
 

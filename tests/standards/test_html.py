@@ -29,6 +29,7 @@ STATUS = {
     "403-csrf": 403,
     "404": 404,
     "413": 413,
+    "413-post-form": 413,
     "429": 429,
     "429-post-form": 429,
     "429-comment": 429,
@@ -72,11 +73,14 @@ def reset_confirm_path(user):
     return f"/users/password-reset/{uid}/{default_token_generator.make_token(user)}/"
 
 
-def error_pages(monkeypatch):
+def error_pages(site, monkeypatch):
     client = Client(raise_request_exception=False)
     pages = {
         "400": client.get("/", HTTP_HOST="not-an-allowed-host.example"),
         "413": client.post("/post/new/", b"", "text/plain", CONTENT_LENGTH=str(10**12)),
+        "413-post-form": signed_in(site["author"]).post(
+            "/post/new/", b"", "text/plain", CONTENT_LENGTH=str(10**12)
+        ),
         "500": client.get("/test/server-error/"),
     }
     monkeypatch.setattr("cblog.views.connection_usable", lambda: False)
@@ -122,6 +126,7 @@ def rendered_pages(site):
         "post-new": author.get("/post/new/"),
         "post-new-invalid": author.post("/post/new/", {"title": ""}),
         "post-edit": author.get(f"/post/{slug}/edit/"),
+        "post-edit-draft": author.get("/post/unfinished/edit/"),
         "post-delete": author.get(f"/post/{slug}/delete/"),
         "after-comment": reader.post(f"/post/{slug}/comment/", {"content": "Thanks!"}, follow=True),
         "register": anonymous.get("/users/register/"),
@@ -152,7 +157,7 @@ def test_every_page_a_person_sees_is_valid_html(site, settings, monkeypatch, tmp
     pages = {
         **rendered_pages(site),
         **throttled_pages(site, settings),
-        **error_pages(monkeypatch),
+        **error_pages(site, monkeypatch),
     }
     for name, response in pages.items():
         assert response.status_code == STATUS.get(name, 200), name

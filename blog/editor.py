@@ -1,0 +1,92 @@
+"""The editor's endpoints: the live preview and the autosave of drafts (static/js/editor.js).
+
+Both answer JSON to the page's script, with a message a person can read when they refuse.
+"""
+
+from django.http import JsonResponse
+from django.urls import reverse
+from django.views import View
+from django.views.generic.detail import SingleObjectMixin
+
+from blog import services
+from blog.forms import DraftAutosaveForm, PreviewForm
+from blog.markdown import render_markdown
+from blog.models import Post
+from blog.views import EditablePostMixin
+from cblog.throttles import THROTTLED_MESSAGE, throttled
+
+
+def refused(message, status):
+    return JsonResponse({"error": message}, status=status)
+
+
+def form_refused(form):
+    messages = [f"{field.label}: {error}" for field in form for error in field.errors]
+    return refused(" ".join(messages), 400)
+
+
+class EditorEndpoint(View):
+    """POST only, signed in, counted against `throttle_scopes` before any work."""
+
+    http_method_names = ["post"]
+    throttle_scopes = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return refused("Your session has ended. Sign in again to keep writing.", 403)
+        if request.method == "POST" and throttled(request, self.throttle_scopes):
+            return refused(THROTTLED_MESSAGE, 429)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PreviewView(EditorEndpoint):
+    """The post body as the post page will show it: the same sanitizing renderer."""
+
+    throttle_scopes = ("preview",)
+
+    def post(self, request):
+        form = PreviewForm(request.POST)
+        if not form.is_valid():
+            return form_refused(form)
+        return JsonResponse({"html": render_markdown(form.cleaned_data["content"])})
+
+
+def saved(post: Post):
+    return JsonResponse(
+        {
+            "saved_at": post.updated_at.isoformat(),
+            "edit_url": reverse("blog:post-update", args=[post.slug]),
+            "autosave_url": reverse("blog:post-autosave", args=[post.slug]),
+        }
+    )
+
+
+class DraftCreateAutosaveView(EditorEndpoint):
+    """The first autosave of a new post creates it, as a draft; it counts as writing a post."""
+
+    throttle_scopes = ("autosave", "post")
+
+    def post(self, request):
+        form = DraftAutosaveForm(request.POST)
+        if not form.is_valid():
+            return form_refused(form)
+        post = services.post_create(
+            author=request.user, data={**form.cleaned_data, "status": Post.Status.DRAFT}
+        )
+        return saved(post)
+
+
+class DraftAutosaveView(EditorEndpoint, EditablePostMixin, SingleObjectMixin):
+    """Saves the title and text of a draft; a published post changes only when its author
+    presses Update, so that half-typed words never go live."""
+
+    throttle_scopes = ("autosave",)
+
+    def post(self, request, slug):
+        post = self.get_object()
+        if post.is_published:
+            return refused("Published posts are saved with Update.", 409)
+        form = DraftAutosaveForm(request.POST, instance=post)
+        if not form.is_valid():
+            return form_refused(form)
+        return saved(services.post_update(post=post, data=form.cleaned_data))

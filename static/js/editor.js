@@ -1,0 +1,146 @@
+// The post form, enhanced: EasyMDE with a preview the server renders (the same sanitizer as the
+// post page), autosave of drafts, and a warning before leaving with unsaved changes.
+// Without this script the plain form does everything but those three.
+
+const AUTOSAVE_DELAY = 2000; // after the last keystroke
+const AUTOSAVE_INTERVAL = 5000; // at least between two saves (the server throttles)
+const PREVIEW_DELAY = 500;
+
+const form = document.querySelector("form[data-post-form]");
+if (form && window.EasyMDE) {
+  enhance(form);
+}
+
+async function send(url, fields, csrfToken) {
+  const response = await fetch(url, {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    headers: { "X-CSRFToken": csrfToken, Accept: "application/json" },
+    credentials: "same-origin",
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Error(answer.error || "The server did not answer. Your text is still here.");
+  }
+  return answer;
+}
+
+function clock(isoTime) {
+  return new Date(isoTime).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+function enhance(form) {
+  const csrfToken = form.elements.csrfmiddlewaretoken.value;
+  const title = form.elements.title;
+  const textarea = form.elements.content;
+  const status = form.querySelector("[data-save-status]");
+
+  let previewTimer = null;
+  let previewRequest = 0;
+
+  // EasyMDE calls this on each change while a preview shows; null keeps the preview as it is
+  // until the server answers, and only the newest answer is shown.
+  function renderPreview(text, preview) {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(async () => {
+      const request = ++previewRequest;
+      try {
+        const { html } = await send(form.dataset.previewUrl, { content: text }, csrfToken);
+        if (request === previewRequest) preview.innerHTML = html;
+      } catch (error) {
+        if (request === previewRequest) preview.textContent = error.message;
+      }
+    }, preview.childElementCount ? PREVIEW_DELAY : 0);
+    return null;
+  }
+
+  const editor = new window.EasyMDE({
+    element: textarea,
+    autoDownloadFontAwesome: false, // the toolbar's glyphs come from site.css, not a CDN
+    spellChecker: false, // it would fetch dictionaries from a CDN; the browser's own one works
+    nativeSpellcheck: true,
+    forceSync: true,
+    status: false,
+    minHeight: "18rem",
+    previewClass: ["editor-preview", "post-body"],
+    previewRender: renderPreview,
+    toolbar: [
+      "bold", "italic", "heading", "|", "quote", "unordered-list", "ordered-list", "|",
+      "link", "image", "table", "code", "|", "preview", "side-by-side", "fullscreen",
+    ],
+  });
+  editor.codemirror.getInputField().setAttribute("aria-label", "Content (Markdown)");
+
+  let unsaved = false; // title or text changed since the last save
+  let otherChanges = false; // other fields, which only the form's buttons save
+  let saving = null;
+  let autosaveTimer = null;
+  let lastSave = 0;
+
+  function show(message) {
+    status.textContent = message;
+  }
+
+  function scheduleAutosave() {
+    if (!form.dataset.autosaveUrl) return;
+    clearTimeout(autosaveTimer);
+    const wait = Math.max(AUTOSAVE_DELAY, lastSave + AUTOSAVE_INTERVAL - Date.now());
+    autosaveTimer = setTimeout(autosave, wait);
+  }
+
+  async function autosave() {
+    if (saving) return scheduleAutosave();
+    if (!unsaved) return;
+    if (!title.value.trim()) return show("Give the post a title to save drafts automatically.");
+    unsaved = false; // typing during the save marks it unsaved again
+    lastSave = Date.now();
+    const fields = { title: title.value, content: editor.value() };
+    saving = send(form.dataset.autosaveUrl, fields, csrfToken);
+    try {
+      const saved = await saving;
+      form.dataset.autosaveUrl = saved.autosave_url;
+      if (new URL(form.action, location.href).pathname !== saved.edit_url) {
+        // The first autosave created the draft: from now on this page edits it.
+        form.action = saved.edit_url;
+        history.replaceState(null, "", saved.edit_url);
+      }
+      show(`Draft saved at ${clock(saved.saved_at)}`);
+    } catch (error) {
+      unsaved = true;
+      show(error.message);
+    } finally {
+      saving = null;
+    }
+  }
+
+  function changed() {
+    unsaved = true;
+    show(form.dataset.autosaveUrl ? "Unsaved changes…" : "Unsaved changes");
+    scheduleAutosave();
+  }
+
+  editor.codemirror.on("change", changed);
+  title.addEventListener("input", changed);
+  form.addEventListener("change", (event) => {
+    if (event.target !== title && event.target !== textarea) otherChanges = true;
+  });
+
+  form.addEventListener("submit", async (event) => {
+    clearTimeout(autosaveTimer);
+    if (saving) {
+      // Let a first autosave finish, so that the form saves the draft it created.
+      event.preventDefault();
+      await saving.catch(() => {});
+      form.requestSubmit(event.submitter);
+      return;
+    }
+    unsaved = otherChanges = false;
+  });
+
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved || otherChanges || saving) {
+      event.preventDefault();
+      event.returnValue = ""; // older browsers ask only when this is set
+    }
+  });
+}
