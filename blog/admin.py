@@ -1,8 +1,11 @@
+from functools import partial
+
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from blog.comments.services import comments_approve, comments_reject, comments_set_hidden
 from blog.models import Category, Comment, Post
-from blog.services import comments_set_hidden, post_prepare, posts_publish
+from blog.services import post_prepare, posts_publish
 from cblog.page_cache import content_changed
 
 
@@ -81,14 +84,44 @@ class PostAdmin(admin.ModelAdmin):
         self.message_user(request, f"{count} post(s) moved back to drafts.", messages.SUCCESS)
 
 
+def comment_action(service, description: str, done: str):
+    """An admin action that runs a moderation service on the selected comments."""
+
+    @admin.action(description=description)
+    def action(model_admin, request, queryset):
+        count = service(comments=queryset)
+        model_admin.message_user(request, f"{count} comment(s) {done}.", messages.SUCCESS)
+
+    return action
+
+
+class ModerationFilter(admin.SimpleListFilter):
+    """The moderation queue: comments awaiting approval, newest first like every comment list."""
+
+    title = "moderation"
+    parameter_name = "moderation"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Awaiting approval"), ("shown", "Shown"), ("hidden", "Hidden")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(is_approved=False, is_hidden=False)
+        if self.value() == "shown":
+            return queryset.filter(is_approved=True, is_hidden=False)
+        if self.value() == "hidden":
+            return queryset.filter(is_hidden=True)
+        return queryset
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "author", "post", "created_at", "is_hidden"]
-    list_filter = ["is_hidden", "created_at"]
+    list_display = ["excerpt", "author", "post", "created_at", "is_approved", "is_hidden"]
+    list_filter = [ModerationFilter, "created_at"]
     search_fields = ["content", "author__username", "post__title"]
     list_select_related = ["author", "post"]
-    raw_id_fields = ["author", "post"]
-    actions = ["hide", "unhide"]
+    raw_id_fields = ["author", "post", "parent"]
+    actions = ["approve", "reject", "hide", "unhide"]
     ordering = ["-created_at", "-pk"]  # newest first, read off the created_at index
 
     def get_queryset(self, request):
@@ -98,12 +131,13 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, comment):
         return comment.content[:80]
 
-    @admin.action(description="Hide selected comments")
-    def hide(self, request, queryset):
-        count = comments_set_hidden(comments=queryset, hidden=True)
-        self.message_user(request, f"{count} comment(s) hidden.", messages.SUCCESS)
-
-    @admin.action(description="Show selected comments again")
-    def unhide(self, request, queryset):
-        count = comments_set_hidden(comments=queryset, hidden=False)
-        self.message_user(request, f"{count} comment(s) shown again.", messages.SUCCESS)
+    approve = comment_action(comments_approve, "Approve selected comments", "approved")
+    reject = comment_action(
+        comments_reject, "Reject selected comments awaiting approval", "rejected"
+    )
+    hide = comment_action(
+        partial(comments_set_hidden, hidden=True), "Hide selected comments", "hidden"
+    )
+    unhide = comment_action(
+        partial(comments_set_hidden, hidden=False), "Show selected comments again", "shown again"
+    )

@@ -1,6 +1,6 @@
 from django import forms
 
-from blog.models import Comment, Post
+from blog.models import Post
 from cblog.images.forms import ImageUploadField, ImageUploadMixin
 
 
@@ -33,14 +33,6 @@ class PostForm(ImageUploadMixin, forms.ModelForm):
         return {
             field: self.cleaned_data[field] for field in ("title", "content", "category", "status")
         }
-
-
-class CommentForm(forms.ModelForm):
-    class Meta:
-        model = Comment
-        fields = ["content"]
-        labels = {"content": "Your comment"}
-        widgets = {"content": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
 
 
 class DraftAutosaveForm(forms.ModelForm):

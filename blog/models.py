@@ -153,14 +153,36 @@ class Post(models.Model):
         return user.is_authenticated and (user.is_staff or user.pk == self.author_id)
 
 
+class CommentQuerySet(models.QuerySet):
+    def shown_to(self, user):
+        """Comments readers see, plus the user's own awaiting approval; staff see those of all."""
+        shown = self.filter(is_hidden=False)
+        if user.is_staff:
+            return shown
+        if user.is_authenticated:
+            return shown.filter(Q(is_approved=True) | Q(author=user))
+        return shown.filter(is_approved=True)
+
+
 class Comment(models.Model):
+    # Replies hang under a top-level comment: a reply to a reply joins the same thread.
+    MAX_DEPTH = 1
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
     )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
     content = models.TextField(max_length=2000)
     is_hidden = models.BooleanField(default=False, help_text="Hidden comments are not shown.")
+    is_approved = models.BooleanField(
+        default=True, help_text="A new account's first comment waits for a moderator."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -168,6 +190,7 @@ class Comment(models.Model):
             # A post's visible comments in order; the moderation list, newest first.
             models.Index(fields=["post", "is_hidden", "created_at"], name="comment_post_order"),
             models.Index(fields=["created_at"], name="comment_created"),
+            models.Index(fields=["is_approved", "-created_at"], name="comment_moderation_queue"),
         ]
 
     def __str__(self):
@@ -177,6 +200,11 @@ class Comment(models.Model):
         return user.is_authenticated and (
             user.is_staff or user.pk in (self.author_id, self.post.author_id)
         )
+
+    @property
+    def thread_root_id(self):
+        """The comment a reply to this one hangs under, at most MAX_DEPTH levels down."""
+        return self.parent_id or self.pk
 
 
 class Like(models.Model):

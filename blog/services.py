@@ -110,27 +110,14 @@ def like_toggle(*, post: Post, user) -> bool:
     return True
 
 
-def comment_create(*, post: Post, author, content: str) -> Comment:
-    return Comment.objects.create(post=post, author=author, content=content)
-
-
-def comments_set_hidden(*, comments, hidden: bool) -> int:
-    """Hides or shows comments again (moderation); returns how many changed."""
-    with transaction.atomic():
-        post_ids = set(comments.values_list("post_id", flat=True))
-        changed = comments.exclude(is_hidden=hidden).update(is_hidden=hidden)
-        post_counts_refresh(post_ids=post_ids)
-    return changed
-
-
 def post_counts_refresh(*, post_ids):
-    """Recounts the stored like and visible-comment counts of these posts from their rows.
+    """Recounts the stored like and shown (approved, not hidden) comment counts of these posts from their rows.
 
     Called on every like or comment row change (blog.signals) and after bulk moderation, so the
     counts lists show stay exact without counting rows per post on every page.
     """
     Post.objects.filter(pk__in=post_ids).update(
         like_count=count_of(Like.objects.all()),
-        comment_count=count_of(Comment.objects.filter(is_hidden=False)),
+        comment_count=count_of(Comment.objects.filter(is_hidden=False, is_approved=True)),
     )
     content_changed()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from blog import editor, views
+from blog.comments import views as comment_views
 
 app_name = "blog"
 
@@ -14,8 +15,12 @@ urlpatterns = [
     path("post/<str:slug>/autosave/", editor.DraftAutosaveView.as_view(), name="post-autosave"),
     path("post/<str:slug>/delete/", views.PostDeleteView.as_view(), name="post-delete"),
     path("post/<str:slug>/like/", views.LikeToggleView.as_view(), name="post-like"),
-    path("post/<str:slug>/comment/", views.CommentCreateView.as_view(), name="comment-create"),
-    path("comment/<int:pk>/delete/", views.CommentDeleteView.as_view(), name="comment-delete"),
+    path(
+        "post/<str:slug>/comment/", comment_views.CommentCreateView.as_view(), name="comment-create"
+    ),
+    path(
+        "comment/<int:pk>/delete/", comment_views.CommentDeleteView.as_view(), name="comment-delete"
+    ),
     path("category/<str:slug>/", views.CategoryPostListView.as_view(), name="category"),
     path("author/<str:username>/", views.AuthorPostListView.as_view(), name="author"),
     path("search/", views.SearchView.as_view(), name="search"),

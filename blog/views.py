@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views import View
@@ -15,11 +15,13 @@ from django.views.generic import CreateView, DeleteView, DetailView, ListView, U
 from django.views.generic.detail import SingleObjectMixin
 
 from blog import services
-from blog.forms import CommentForm, PostForm
-from blog.models import Category, Comment, Post
+from blog.comments.forms import CommentForm
+from blog.comments.threads import comment_threads
+from blog.forms import PostForm
+from blog.models import Category, Post
 from cblog.client import visitor_key
 from cblog.images.services import ImageStorageError
-from cblog.throttles import THROTTLED_MESSAGE, ThrottledFormMixin, ThrottleMixin, throttled
+from cblog.throttles import ThrottledFormMixin, ThrottleMixin
 from users.models import User, authors
 
 SEARCH_MAX_LENGTH = 100
@@ -169,8 +171,10 @@ class PostDetailView(VisiblePostMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         post = self.object
+        comments, threads = comment_threads(post=post, user=self.request.user)
         return super().get_context_data(
-            comments=post.comments.filter(is_hidden=False).select_related("author"),
+            comments=comments,
+            threads=threads,
             comment_form=kwargs.pop("comment_form", CommentForm()),
             can_edit=post.can_edit(self.request.user),
             **kwargs,
@@ -237,38 +241,3 @@ class LikeToggleView(LoginRequiredMixin, ThrottleMixin, SingleObjectMixin, View)
         post = self.get_object()
         services.like_toggle(post=post, user=request.user)
         return redirect(post)
-
-
-class CommentCreateView(LoginRequiredMixin, PostDetailView):
-    """Adds a comment to a published post; an invalid one re-renders the post with the errors."""
-
-    http_method_names = ["post"]
-
-    def get_queryset(self):
-        return super().get_queryset().published()
-
-    def post(self, request, *args, **kwargs):
-        self.object = post = self.get_object()
-        form = CommentForm(request.POST)
-        if throttled(request, ["comment"]):
-            form.add_error(None, THROTTLED_MESSAGE)  # shown above the comment as it was typed
-            return self.render_to_response(self.get_context_data(comment_form=form), status=429)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(comment_form=form), status=400)
-        services.comment_create(
-            post=post, author=request.user, content=form.cleaned_data["content"]
-        )
-        messages.success(request, "Your comment was added.")
-        return redirect(f"{post.get_absolute_url()}#comments")
-
-
-class CommentDeleteView(LoginRequiredMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
-        if not comment.can_delete(request.user):
-            raise PermissionDenied("Only the post's author or staff can delete this comment.")
-        comment.delete()
-        messages.success(request, "The comment was deleted.")
-        return redirect(f"{reverse('blog:post-detail', args=[comment.post.slug])}#comments")

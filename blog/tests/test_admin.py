@@ -13,6 +13,7 @@ from blog.tests.factories import CategoryFactory, CommentFactory, PostFactory
 from cblog.images.processing import POST_IMAGE, process_image
 from cblog.images.tests.factories import ImageFactory
 from cblog.images.tests.files import make_jpeg
+from cblog.page_cache import content_version
 from users.models import Profile, User
 
 NEW_PASSWORD = "another-long-unusual-passphrase-42"
@@ -302,6 +303,42 @@ def test_unhide_action_shows_hidden_comments_again(admin_client, comment):
 
     comment.refresh_from_db()
     assert not comment.is_hidden
+
+
+def test_the_moderation_queue_lists_comments_awaiting_approval_newest_first(
+    admin_client, post, other_user
+):
+    older, newer = CommentFactory.create_batch(2, post=post, author=other_user, is_approved=False)
+    CommentFactory(post=post, author=other_user)  # approved: not in the queue
+    Comment.objects.filter(pk=older.pk).update(created_at=newer.created_at - timedelta(hours=1))
+
+    response = admin_client.get("/admin/blog/comment/?moderation=waiting")
+
+    assert list(response.context["cl"].result_list) == [newer, older]
+
+
+def test_approve_publishes_the_comment_counts_it_and_drops_cached_pages(
+    admin_client, post, other_user, django_capture_on_commit_callbacks
+):
+    waiting = CommentFactory(post=post, author=other_user, is_approved=False)
+    version = content_version()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(admin_client, "blog/comment", "approve", [waiting])
+
+    waiting.refresh_from_db()
+    assert waiting.is_approved
+    assert Post.objects.get(pk=post.pk).comment_count == 1
+    assert content_version() != version
+
+
+def test_reject_hides_a_waiting_comment_but_leaves_approved_ones(admin_client, post, other_user):
+    waiting = CommentFactory(post=post, author=other_user, is_approved=False)
+    approved = CommentFactory(post=post, author=other_user)
+
+    run_action(admin_client, "blog/comment", "reject", [waiting, approved])
+
+    assert set(Comment.objects.filter(is_hidden=True)) == {waiting}
 
 
 def test_bulk_delete_removes_only_the_selected_comments(admin_client, post, other_user):

@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from blog import services
+from blog.comments import services as comment_services
 from blog.models import Comment, Post
 from blog.tests.factories import CommentFactory, LikeFactory, PostFactory
 from users.tests.factories import UserFactory
@@ -23,8 +24,16 @@ def test_liking_and_unliking_updates_the_stored_count(post, other_user):
     assert counts(post) == (0, 0)
 
 
-def test_a_new_comment_is_counted(post, other_user):
-    services.comment_create(post=post, author=other_user, content="Nice.")
+def test_a_new_comment_is_counted(post):
+    comment_services.comment_create(post=post, author=post.author, content="Thanks all.")
+    assert counts(post) == (0, 1)
+
+
+def test_a_comment_awaiting_approval_is_counted_once_approved(post, other_user):
+    comment_services.comment_create(post=post, author=other_user, content="First!")
+    assert counts(post) == (0, 0)
+
+    comment_services.comments_approve(comments=Comment.objects.all())
     assert counts(post) == (0, 1)
 
 
@@ -40,10 +49,10 @@ def test_hidden_comments_are_not_counted_and_count_again_when_shown(post, other_
     first_two = Comment.objects.filter(
         pk__in=list(Comment.objects.values_list("pk", flat=True))[:2]
     )
-    services.comments_set_hidden(comments=first_two, hidden=True)
+    comment_services.comments_set_hidden(comments=first_two, hidden=True)
     assert counts(post) == (0, 1)
 
-    services.comments_set_hidden(comments=Comment.objects.all(), hidden=False)
+    comment_services.comments_set_hidden(comments=Comment.objects.all(), hidden=False)
     assert counts(post) == (0, 3)
 
 

@@ -75,12 +75,16 @@ def test_detail_page_uses_at_most_eight_queries(
     client, busy_blog, other_user, django_assert_max_num_queries
 ):
     post = busy_blog[0]
-    CommentFactory.create_batch(20, post=post, author=UserFactory())
+    top = CommentFactory.create_batch(10, post=post, author=UserFactory())
+    for comment in top:
+        CommentFactory(post=post, parent=comment, author=UserFactory())
+        CommentFactory(post=post, parent=comment, author=other_user, is_approved=False)
     client.force_login(other_user)
     with django_assert_max_num_queries(8):
         response = client.get(f"/post/{post.slug}/")
     assert response.status_code == 200
-    assert len(response.context["comments"]) == 22
+    assert len(response.context["comments"]) == 32  # with the reader's own awaiting approval
+    assert len(response.context["threads"]) == 12
 
 
 def add_posts(count, author, other_user):

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from blog import services
+from blog.comments import services as comment_services
 from blog.models import Comment, Post
 from blog.tests.factories import CategoryFactory, CommentFactory, PostFactory
 from users.models import Profile
@@ -106,7 +107,7 @@ def write_post_delete(post, other_user):
 
 
 def write_comment(post, other_user):
-    services.comment_create(post=post, author=other_user, content="Lovely.")
+    comment_services.comment_create(post=post, author=post.author, content="Lovely.")
     return "/", "1 comment"
 
 
@@ -167,7 +168,7 @@ def test_hiding_a_comment_is_seen_on_the_next_anonymous_read(
     assert "1 comment" in client.get("/").text
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.comments_set_hidden(comments=Comment.objects.all(), hidden=True)
+        comment_services.comments_set_hidden(comments=Comment.objects.all(), hidden=True)
 
     assert "0 comments" in client.get("/").text
     assert Post.objects.get(pk=post.pk).comment_count == 0

@@ -52,6 +52,7 @@ AUTHORIZATION = [
     ("GET",  "/post/{post}/comment/",                302, 405, 405, 405, 405),
     ("POST", "/post/{post}/comment/",                302, 302, 302, 302, 302),
     ("POST", "/post/{draft}/comment/",               302, 404, 404, 404, 404),
+    ("GET",  "/comment/{comment}/delete/",           302, 403, 200, 200, 200),
     ("POST", "/comment/{comment}/delete/",           302, 403, 302, 302, 302),
     ("GET",  "/category/{category}/",                200, 200, 200, 200, 200),
     ("GET",  "/category/no-such-category/",          404, 404, 404, 404, 404),

@@ -33,6 +33,7 @@ STATUS = {
     "429": 429,
     "429-post-form": 429,
     "429-comment": 429,
+    "after-reply-refused": 400,
     "500": 500,
     "503": 503,
 }
@@ -58,7 +59,8 @@ def site(db):
     )
     PostFactory.create_batch(11, author=author, category=post.category)  # a second page
     PostFactory(author=author, title="Unfinished", slug="unfinished", draft=True)
-    CommentFactory(post=post, author=UserFactory(username="bo"), content="Lovely *walk*.")
+    comment = CommentFactory(post=post, author=UserFactory(username="bo"), content="Lovely *walk*.")
+    CommentFactory(post=post, parent=comment, author=author, content="Thank you!")
     return {"author": author, "post": post}
 
 
@@ -129,6 +131,10 @@ def rendered_pages(site):
         "post-edit-draft": author.get("/post/unfinished/edit/"),
         "post-delete": author.get(f"/post/{slug}/delete/"),
         "after-comment": reader.post(f"/post/{slug}/comment/", {"content": "Thanks!"}, follow=True),
+        "after-reply-refused": reader.post(
+            f"/post/{slug}/comment/", {"content": "Hi", "parent": "999999"}
+        ),
+        "comment-delete": author.get(f"/comment/{post.comments.first().pk}/delete/"),
         "register": anonymous.get("/users/register/"),
         "register-invalid": Client().post(
             "/users/register/", {"username": "x", "password1": "a", "password2": "b"}

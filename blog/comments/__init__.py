@@ -1,0 +1,1 @@
+"""Comments: threads of replies, moderation of new accounts, the honeypot, notifications."""
