@@ -5,6 +5,7 @@
 const AUTOSAVE_DELAY = 2000; // after the last keystroke
 const AUTOSAVE_INTERVAL = 5000; // at least between two saves (the server throttles)
 const PREVIEW_DELAY = 500;
+const FIRST_PREVIEW_DELAY = 20; // EasyMDE marks a preview active 1 ms after opening it
 
 const form = document.querySelector("form[data-post-form]");
 if (form && window.EasyMDE) {
@@ -43,6 +44,8 @@ function enhance(form) {
   function renderPreview(text, preview) {
     clearTimeout(previewTimer);
     previewTimer = setTimeout(async () => {
+      // EasyMDE also calls this as a preview closes; nothing to render then.
+      if (!editor.isPreviewActive() && !editor.isSideBySideActive()) return;
       const request = ++previewRequest;
       try {
         const { html } = await send(form.dataset.previewUrl, { content: text }, csrfToken);
@@ -50,7 +53,7 @@ function enhance(form) {
       } catch (error) {
         if (request === previewRequest) preview.textContent = error.message;
       }
-    }, preview.childElementCount ? PREVIEW_DELAY : 0);
+    }, preview.childElementCount ? PREVIEW_DELAY : FIRST_PREVIEW_DELAY);
     return null;
   }
 
@@ -122,7 +125,10 @@ function enhance(form) {
   editor.codemirror.on("change", changed);
   title.addEventListener("input", changed);
   form.addEventListener("change", (event) => {
-    if (event.target !== title && event.target !== textarea) otherChanges = true;
+    // Named fields only: CodeMirror's own input element sits in the form too.
+    if (event.target.name && event.target !== title && event.target !== textarea) {
+      otherChanges = true;
+    }
   });
 
   form.addEventListener("submit", async (event) => {

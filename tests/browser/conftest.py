@@ -35,10 +35,15 @@ def chromium():
         browser.close()
 
 
+# Screens the writing walks run on: a laptop, and a phone held upright.
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
 class Visitor:
-    def __init__(self, browser, base_url, label):
+    def __init__(self, browser, base_url, label, screen=None):
         self.base_url = base_url
-        self.context = browser.new_context(base_url=base_url)
+        self.context = browser.new_context(base_url=base_url, **(screen or {}))
         self.page = self.context.new_page()
         self.label = label
         self.problems = []
@@ -116,7 +121,12 @@ class Visitor:
         self.page.fill("[name=password1]", PASSWORD)
         self.page.fill("[name=password2]", PASSWORD)
         self.submit("Register")
-        assert self.page.get_by_role("link", name=username, exact=True).is_visible()
+        self.assert_signed_in(username)
+
+    def assert_signed_in(self, username):
+        # On a phone the header's links sit in the collapsed menu.
+        link = self.page.get_by_role("link", name=username, exact=True, include_hidden=True)
+        assert link.count() == 1
 
     def sign_out(self):
         self.submit("Sign out")
@@ -126,7 +136,7 @@ class Visitor:
         self.page.fill("[name=username]", username)
         self.page.fill("[name=password]", password)
         self.submit("Sign in")
-        assert self.page.get_by_role("link", name=username, exact=True).is_visible()
+        self.assert_signed_in(username)
 
     def write(self, text):
         """Types into the post editor (EasyMDE hides the textarea behind CodeMirror)."""
@@ -153,8 +163,8 @@ def visitor(chromium, stack):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     visitors = []
 
-    def make(label):
-        visitors.append(Visitor(chromium, stack.url, label))
+    def make(label, screen=None):
+        visitors.append(Visitor(chromium, stack.url, label, screen))
         return visitors[-1]
 
     yield make
