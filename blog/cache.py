@@ -3,3 +3,7 @@
 
 def post_viewed(post_id: int, visitor: str) -> str:
     return f"post-viewed:{post_id}:{visitor}"
+
+
+def post_card(digest: str) -> str:
+    return f"post-card:{digest}"

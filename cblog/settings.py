@@ -186,6 +186,12 @@ else:
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 30)
 PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 30)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300) if REDIS_URL else 0
+# Post cards are kept for what they show (blog/cards.py): a day, or less than the life of the
+# signed picture URLs they hold (django-storages signs them for an hour).
+CARD_CACHE_SECONDS = env_int(
+    "CARD_CACHE_SECONDS",
+    1800 if env("AWS_STORAGE_BUCKET_NAME") and not env("AWS_S3_CUSTOM_DOMAIN") else 86400,
+)
 
 # Client address: how many proxies append to X-Forwarded-For (CloudFront and the ALB: 2).
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)

@@ -1,0 +1,68 @@
+"""Post cards, rendered once for what they show and shared by every list and every reader.
+
+A card's HTML is kept in the cache under a digest of everything it shows (title, slug, excerpt,
+status, date, picture, author's and category's names) and of the template and media settings
+that draw it. An edit or a renamed author makes a new key, so no write has to invalidate a card
+and no instance can serve a stale one; unused ones expire. The like, comment and view counts
+change on every read and write, so they are rendered outside the cached part, fresh each time.
+Nothing in a card depends on who reads it.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from blog import cache as keys
+from blog.models import Post
+
+BODY_TEMPLATE = "includes/post_card_body.html"
+
+
+@dataclass(frozen=True)
+class Card:
+    post: Post
+    html: SafeString
+
+
+def drawing_version() -> str:
+    """Changes with the card template and the media URLs, so a deploy never serves old cards."""
+    template = get_template(BODY_TEMPLATE).template
+    return repr((template.source, settings.STORAGES["default"], settings.MEDIA_URL))
+
+
+def shown(post: Post) -> tuple:
+    """Everything the card body shows, and nothing else."""
+    return (
+        post.pk,
+        post.slug,
+        post.title,
+        post.excerpt,
+        post.status,
+        post.published_at,
+        post.image_id,
+        post.author.username,
+        post.category.name if post.category_id else None,
+    )
+
+
+def digest(post: Post, version: str) -> str:
+    content = repr((version, shown(post)))
+    return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
+
+
+def post_cards(posts) -> list[Card]:
+    """Cards for these posts (loaded with .cards()): one cache read, rendering only the misses."""
+    version = drawing_version()
+    wanted = {keys.post_card(digest(post, version)): post for post in posts}
+    found = cache.get_many(wanted)
+    missing = {key: post for key, post in wanted.items() if key not in found}
+    if missing:
+        body = get_template(BODY_TEMPLATE)
+        rendered = {key: body.render({"post": post}) for key, post in missing.items()}
+        cache.set_many(rendered, settings.CARD_CACHE_SECONDS)
+        found.update(rendered)
+    return [Card(post, mark_safe(found[key])) for key, post in wanted.items()]  # noqa: S308
