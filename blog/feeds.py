@@ -17,8 +17,8 @@ class LatestPostsFeed(Feed):
     def item_title(self, item):
         return item.title
 
-    def item_description(self, item):
-        return item.content_html
+    # The picture first, at a stable public URL: readers keep feed items for years.
+    description_template = "blog/feeds/post_description.html"
 
     def item_author_name(self, item):
         return item.author.get_username()

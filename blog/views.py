@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
@@ -21,7 +21,7 @@ from blog.forms import PostForm
 from blog.models import Category, Post
 from cblog.client import visitor_key
 from cblog.images.services import ImageStorageError
-from cblog.throttles import ThrottledFormMixin, ThrottleMixin
+from cblog.throttles import ThrottledFormMixin, ThrottleMixin, wants_json
 from users.models import User, authors
 
 SEARCH_MAX_LENGTH = 100
@@ -239,5 +239,8 @@ class LikeToggleView(LoginRequiredMixin, ThrottleMixin, SingleObjectMixin, View)
 
     def post(self, request, *args, **kwargs):
         post = self.get_object()
-        services.like_toggle(post=post, user=request.user)
+        liked = services.like_toggle(post=post, user=request.user)
+        if wants_json(request):  # static/js/likes.js: the button changes in place
+            post.refresh_from_db(fields=["like_count"])
+            return JsonResponse({"liked": liked, "count": post.like_count})
         return redirect(post)

@@ -6,6 +6,7 @@ django-axes' job (settings: AXES_*).
 """
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
@@ -43,7 +44,14 @@ def throttled(request, scopes) -> bool:
     return limited
 
 
+def wants_json(request) -> bool:
+    """True for scripts that ask for JSON; a browser's own form post prefers HTML."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
 def throttled_response(request):
+    if wants_json(request):
+        return JsonResponse({"error": THROTTLED_MESSAGE}, status=429)
     return render(request, "429.html", {"message": THROTTLED_MESSAGE}, status=429)
 
 

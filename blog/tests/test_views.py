@@ -431,9 +431,9 @@ def test_like_count_shown_on_the_home_page(client, post):
 
 def test_detail_shows_whether_the_reader_likes_the_post(as_role, post):
     client = as_role("other")
-    assert "Like <span" in client.get(f"/post/{post.slug}/").text
+    assert "<span data-like-label>Like</span>" in client.get(f"/post/{post.slug}/").text
     client.post(f"/post/{post.slug}/like/")
-    assert "Unlike <span" in client.get(f"/post/{post.slug}/").text
+    assert "<span data-like-label>Unlike</span>" in client.get(f"/post/{post.slug}/").text
 
 
 def test_a_post_titled_new_is_readable_and_the_create_form_stays(as_role):

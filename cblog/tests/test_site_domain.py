@@ -8,7 +8,13 @@ from blog.tests.factories import PostFactory
 
 BALANCER = "cblog-123.eu-west-1.elb.amazonaws.com"
 PUBLIC = "https://blog.example.com/"
-XML_NAMESPACES = ("http://www.w3.org/", "http://purl.org/", "http://www.sitemaps.org/")
+# Vocabularies named by URL (XML namespaces, JSON-LD's @context), not links to anywhere.
+XML_NAMESPACES = (
+    "http://www.w3.org/",
+    "http://purl.org/",
+    "http://www.sitemaps.org/",
+    "https://schema.org",
+)
 
 
 @pytest.fixture
