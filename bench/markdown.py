@@ -1,7 +1,7 @@
-"""Benchmark blog.markdown.render_markdown against the Python-Markdown renderer it replaced.
+"""Benchmark cblog.markdown.render_markdown against the Python-Markdown renderer it replaced.
 
 Run from the repository root: `.venv/bin/python -m bench.markdown [--runs 2] [--cap 5]`.
-Every input of blog/tests/markdown_corpus.py, at the full 50,000 characters, is rendered by
+Every input of cblog/tests/markdown_corpus.py, at the full 50,000 characters, is rendered by
 both, interleaved. The old renderer runs in a child process that the kernel stops after --cap
 CPU seconds, because some inputs hold it for minutes. CPU seconds are the figures to compare:
 on a busy machine wall-clock time mostly measures the queue for a core.
@@ -18,8 +18,8 @@ import markdown
 import nh3
 
 from bench.project import setup
-from blog.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
-from blog.tests.markdown_corpus import LENGTH, PATHOLOGICAL, realistic_post
+from cblog.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
+from cblog.tests.markdown_corpus import LENGTH, PATHOLOGICAL, realistic_post
 
 ROOT = Path(__file__).resolve().parent.parent
 REALISTIC = "realistic post"
@@ -27,7 +27,7 @@ INPUTS = {REALISTIC: realistic_post, **PATHOLOGICAL}
 
 
 def render_python_markdown(text: str) -> str:
-    """The renderer before markdown-it-py: Python-Markdown's extensions, the same sanitizer."""
+    """The renderer before CommonMark: Python-Markdown's extensions, the same sanitizer."""
     html = markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"])
     return nh3.clean(
         html,
@@ -82,7 +82,7 @@ def report(results: dict, cap: int) -> None:
     worst = max(PATHOLOGICAL, key=lambda name: best(results[name]["new"])[1])
     new_wall, new_cpu = best(results[worst]["new"])
     print(
-        f"\nworst case, markdown-it-py: {worst!r} {new_cpu:.3f} s CPU ({new_wall:.3f} s wall), "
+        f"\nworst case, cmark-gfm: {worst!r} {new_cpu:.3f} s CPU ({new_wall:.3f} s wall), "
         f"{new_cpu / base:.1f}x the realistic post"
     )
     stalled = [name for name in PATHOLOGICAL if best(results[name]["old"]) is None]
@@ -98,7 +98,7 @@ def report(results: dict, cap: int) -> None:
     )
     old_base = best(results[REALISTIC]["old"])
     old_text = f"> {cap}" if old_base is None else f"{old_base[1]:.3f}"
-    print(f"realistic post: Python-Markdown {old_text} s CPU, markdown-it-py {base:.3f} s CPU")
+    print(f"realistic post: Python-Markdown {old_text} s CPU, cmark-gfm {base:.3f} s CPU")
 
 
 def main() -> None:

@@ -10,9 +10,9 @@ from django.views.generic.detail import SingleObjectMixin
 
 from blog import services
 from blog.forms import DraftAutosaveForm, PreviewForm
-from blog.markdown import render_markdown
 from blog.models import Post
 from blog.views import EditablePostMixin
+from cblog.markdown import render_markdown
 from cblog.throttles import THROTTLED_MESSAGE, throttled
 
 

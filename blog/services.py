@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog import cache as cache_keys
-from blog.markdown import plain_text_excerpt, render_markdown
 from blog.models import RESERVED_SLUGS, Comment, Like, Post, count_of
 from cblog.images.processing import ProcessedImage
 from cblog.images.services import image_replaced
+from cblog.markdown import plain_text_excerpt, render_markdown
 from cblog.page_cache import content_changed
 
 VIEW_WINDOW = 30 * 60

@@ -1,7 +1,7 @@
 from django.db import migrations, models
 
 import blog.models
-from blog.markdown import plain_text_excerpt
+from cblog.markdown import plain_text_excerpt
 
 
 def move_posts_off_reserved_slugs(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from blog.markdown import plain_text_excerpt, render_markdown
+from cblog.markdown import plain_text_excerpt, render_markdown
 
 BATCH = 200
 

@@ -11,6 +11,7 @@ reserved_slugs_and_plain_excerpts = import_module(
     "blog.migrations.0004_reserved_slugs_and_plain_excerpts"
 )
 rerender_posts_as_commonmark = import_module("blog.migrations.0005_rerender_posts_as_commonmark")
+rerender_posts_with_cmark = import_module("blog.migrations.0009_rerender_posts_with_cmark")
 
 
 def test_posts_on_a_reserved_slug_move_to_the_first_free_one(user):
@@ -50,3 +51,19 @@ def test_stored_posts_are_rendered_again_with_images_only_from_own_media(user, m
         assert "<img" not in post.content_html
         assert 'href="http://tracker.example/p.png"' in post.content_html
         assert post.excerpt.startswith("Walk")
+
+
+def test_stored_posts_are_rendered_again_without_align_attributes_or_sourceless_images(user):
+    post = PostFactory(
+        author=user,
+        content='<table><tr><td align="center">x</td></tr></table>\n\n<img alt="gone">',
+    )
+    Post.objects.update(
+        content_html='<table><tbody><tr><td align="center">x</td></tr></tbody></table><img alt="gone">'
+    )
+
+    rerender_posts_with_cmark.rerender_posts(apps, None)
+
+    post.refresh_from_db()
+    assert '<td class="text-center">x</td>' in post.content_html
+    assert "<img" not in post.content_html

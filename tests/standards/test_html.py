@@ -54,7 +54,12 @@ def site(db):
             "# Heading\n\nSome *Markdown*, a [link](https://example.com) and `code`.\n\n"
             "| day | walk |\n|:----|-----:|\n| Mon | 5 km |\n\n"
             "![river](/media/blog/river.jpg) ![pixel](https://tracker.example/p.png)\n\n"
-            "> quoted\n\n- a list\n  - nested\n\n```python\nprint('<b>')\n```"
+            "> quoted\n\n- a list\n  - nested\n\n```python\nprint('<b>')\n```\n\n"
+            # Raw HTML that would be invalid as typed: no alt, no src, an obsolete align.
+            '<img src="/media/blog/lake.jpg"> <img alt="gone"> '
+            '<img src="https://tracker.example/q.png" alt="raw">\n\n'
+            "[![logo](https://tracker.example/l.png)](https://example.com)\n\n"
+            '<table><tr><td align="center">raw cell</td></tr></table>'
         ),
     )
     PostFactory.create_batch(11, author=author, category=post.category)  # a second page

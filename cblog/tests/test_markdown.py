@@ -1,7 +1,9 @@
+from html.parser import HTMLParser
+
 import pytest
 from django.test import override_settings
 
-from blog.markdown import render_markdown
+from cblog.markdown import MAX_DEPTH, VOID, render_markdown
 
 CDN_STORAGES = {
     "default": {
@@ -85,9 +87,40 @@ def test_an_image_from_elsewhere_without_alt_text_links_with_its_url():
     assert ">http://tracker.example/p.png</a>" in html
 
 
-def test_a_raw_html_image_from_elsewhere_loses_its_source():
-    html = render_markdown('<img src="http://tracker.example/p.png" alt="x">')
-    assert "tracker.example" not in html
+def test_an_image_from_elsewhere_inside_a_link_leaves_its_text_in_that_link():
+    html = render_markdown("[![logo](http://tracker.example/p.png)](https://example.com)")
+    assert (
+        html == '<p><a href="https://example.com" rel="nofollow noopener noreferrer">logo</a></p>'
+    )
+
+
+RAW_IMAGES = {
+    "from elsewhere": (
+        '<img src="http://tracker.example/p.png" alt="x">',
+        '<a href="http://tracker.example/p.png" rel="nofollow noopener noreferrer">x</a>',
+    ),
+    "own without alt": ('<img src="/media/a.jpg">', '<img alt="" src="/media/a.jpg">'),
+    "no source": ('<img alt="a river">', "a river"),
+    "forbidden scheme": ('<img src="javascript:alert(1)" alt="x">', "x"),
+    "bare": ("<img>", ""),
+}
+
+
+@pytest.mark.parametrize("case", RAW_IMAGES)
+def test_a_raw_image_follows_the_markdown_rules_and_always_has_a_source_and_an_alt(case):
+    source, expected = RAW_IMAGES[case]
+    assert render_markdown(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "align", "expected"),
+    [("td", "right", 'td class="text-end"'), ("th", "center", 'th class="text-center"'),
+     ("td", "justify", "td")],
+)  # fmt: skip
+def test_a_raw_align_attribute_becomes_the_alignment_class_or_nothing(cell, align, expected):
+    html = render_markdown(f'<table><tr><{cell} align="{align}">x</{cell}></tr></table>')
+    assert "align=" not in html
+    assert f"<{expected}>x</{cell}>" in html
 
 
 @override_settings(STORAGES=CDN_STORAGES)
@@ -99,9 +132,39 @@ def test_images_from_the_media_domain_of_the_storage_are_kept():
     )
 
 
-def test_deep_block_nesting_is_capped_without_error():
-    html = render_markdown("> " * 1000 + "deep")
-    assert html.count("<blockquote>") == 20
+def max_depth(html: str) -> int:
+    """How deep elements nest in well-formed HTML (void elements aside)."""
+
+    class Depth(HTMLParser):
+        depth = deepest = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in VOID:
+                self.depth += 1
+                self.deepest = max(self.deepest, self.depth)
+
+        def handle_endtag(self, tag):
+            self.depth -= 1
+
+    parser = Depth()
+    parser.feed(html)
+    return parser.deepest
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "> " * 1000 + "deep",
+        ">" * 50_000 + "deep",
+        "<ul>" * 1000 + "deep",
+        "<b><div>" * 1000 + "deep",
+    ],
+    ids=["quote markers", "quote characters", "raw lists", "raw mixed"],
+)
+def test_deep_nesting_is_cut_at_the_depth_limit_and_keeps_its_text(source):
+    html = render_markdown(source)
+    assert max_depth(html) <= MAX_DEPTH
+    assert "deep" in html
 
 
 def test_links_nest_inside_images_inside_links():

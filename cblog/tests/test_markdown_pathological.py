@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from blog.markdown import render_markdown
-from blog.tests.markdown_corpus import LENGTH, PATHOLOGICAL, realistic_post
+from cblog.markdown import render_markdown
+from cblog.tests.markdown_corpus import LENGTH, PATHOLOGICAL, realistic_post
 
 # The densest inputs make a token of every character or two, about ten times the tokens of
 # prose; a parser that backtracks is slower than a realistic post by a factor in the hundreds.
