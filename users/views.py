@@ -5,10 +5,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
-from django.views.generic import CreateView, TemplateView
+from django.views.generic import CreateView, FormView
 
 from cblog.images.services import ImageStorageError
-from cblog.throttles import ThrottledFormMixin, ThrottleMixin
+from cblog.throttles import ThrottledFormMixin
 from users.forms import AccountForm, DeferredPasswordResetForm, ProfileForm, RegistrationForm
 from users.services import account_change_notify, profile_update
 
@@ -33,37 +33,51 @@ class RegisterView(ThrottledFormMixin, CreateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class ProfileView(LoginRequiredMixin, ThrottleMixin, TemplateView):
+class ProfileView(LoginRequiredMixin, ThrottledFormMixin, FormView):
+    """The profile form (bio, avatar) and the account form, saved together."""
+
     throttle_scopes = ("upload",)
+    form_class = ProfileForm
     template_name = "users/profile.html"
 
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        kwargs.setdefault("account_form", AccountForm(instance=user))
-        kwargs.setdefault("profile_form", ProfileForm(instance=user.profile))
-        kwargs.setdefault("has_author_page", user.posts.published().exists())
-        return super().get_context_data(**kwargs)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.request.user.profile}
 
-    def post(self, request):
-        user = request.user
-        account_form = AccountForm(request.POST, instance=user)
-        profile_form = ProfileForm(request.POST, request.FILES, instance=user.profile)
-        context = {"account_form": account_form, "profile_form": profile_form}
-        if not (account_form.is_valid() and profile_form.is_valid()):
-            return self.render_to_response(self.get_context_data(**context), status=400)
+    def get_account_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return AccountForm(data, instance=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("account_form", self.get_account_form())
+        context = super().get_context_data(**kwargs)
+        context["profile_form"] = context["form"]
+        context["has_author_page"] = self.request.user.posts.published().exists()
+        return context
+
+    def form_valid(self, form):
+        account_form = self.get_account_form()
+        if not account_form.is_valid():
+            return self.form_invalid(form, account_form)
         try:
             profile_update(
-                profile=user.profile,
+                profile=form.instance,
                 account={name: account_form.cleaned_data[name] for name in AccountForm.Meta.fields},
-                bio=profile_form.cleaned_data["bio"],
-                avatar=profile_form.new_image,
-                remove_avatar=profile_form.image_removed,
+                bio=form.cleaned_data["bio"],
+                avatar=form.new_image,
+                remove_avatar=form.image_removed,
             )
         except ImageStorageError:
-            profile_form.add_error("avatar", "The picture could not be stored. Please try again.")
-            return self.render_to_response(self.get_context_data(**context), status=503)
-        messages.success(request, "Your profile was saved.")
+            form.add_error("avatar", "The picture could not be stored. Please try again.")
+            context = self.get_context_data(form=form, account_form=account_form)
+            return self.render_to_response(context, status=503)
+        messages.success(self.request, "Your profile was saved.")
         return redirect("users:profile")
+
+    def form_invalid(self, form, account_form=None):
+        account_form = account_form or self.get_account_form()
+        account_form.is_valid()  # its errors show beside the profile form's
+        context = self.get_context_data(form=form, account_form=account_form)
+        return self.render_to_response(context, status=400)
 
 
 class PasswordChangedNoticeMixin:

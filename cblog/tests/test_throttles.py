@@ -271,6 +271,24 @@ def test_avatar_uploads_are_throttled_too(settings, client, user):
     assert client.post("/users/profile/", data, **via_cdn(VISITOR, VISITOR)).status_code != 429
 
 
+def test_a_throttled_avatar_upload_shows_the_profile_again_with_the_bio_as_typed(
+    settings, client, user
+):
+    limit_only(settings, "upload", "user")
+    client.force_login(user)
+    headers = via_cdn(VISITOR, VISITOR)
+    data = {"email": user.email, "bio": "Hi"}
+    for _ in range(LIMIT):
+        client.post("/users/profile/", {**data, "avatar": jpeg()}, **headers)
+    typed = {**data, "bio": "Thirty years of walks by the river", "avatar": jpeg()}
+    response = client.post("/users/profile/", typed, **headers)
+    assert response.status_code == 429
+    assert "You are doing that too often" in response.text
+    assert "Thirty years of walks by the river" in response.text
+    user.profile.refresh_from_db()
+    assert user.profile.bio == "Hi"
+
+
 def test_a_throttled_upload_is_never_decoded(settings, act, monkeypatch):
     import cblog.images.forms
 
