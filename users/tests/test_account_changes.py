@@ -5,7 +5,7 @@ from django.core import mail
 
 from blog.tests.factories import PostFactory
 from users.tests.factories import TEST_PASSWORD, StaffFactory
-from users.tests.test_views import NEW_PASSWORD, RESET_LINK, profile_data
+from users.tests.test_views import NEW_PASSWORD, RESET_LINK, change_password, profile_data
 
 
 @pytest.fixture
@@ -60,14 +60,7 @@ def test_changing_the_password_tells_the_account_address(
     signed_in, user, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in.post(
-            "/users/password-change/",
-            {
-                "old_password": TEST_PASSWORD,
-                "new_password1": NEW_PASSWORD,
-                "new_password2": NEW_PASSWORD,
-            },
-        )
+        response = change_password(signed_in)
 
     assert response.status_code == 302
     [notice] = mail.outbox

@@ -43,6 +43,18 @@ def profile_data(user, **overrides):
     return {**data, **overrides}
 
 
+def change_password(client, old_password=TEST_PASSWORD):
+    """POSTs the password-change form, from old_password to NEW_PASSWORD."""
+    return client.post(
+        "/users/password-change/",
+        {
+            "old_password": old_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+
+
 def stored(image):
     return [default_storage.exists(name) for name in image.file_names]
 
@@ -366,10 +378,7 @@ def test_password_change_requires_sign_in(client):
 def test_password_change_with_a_wrong_old_password_is_refused(client, user):
     client.force_login(user)
 
-    response = client.post(
-        "/users/password-change/",
-        {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-    )
+    response = change_password(client, old_password="wrong")
 
     assert response.status_code == 200
     assert "old_password" in response.context["form"].errors
@@ -380,14 +389,7 @@ def test_password_change_with_a_wrong_old_password_is_refused(client, user):
 def test_password_change_sets_the_new_password_and_keeps_the_user_signed_in(client, user):
     client.force_login(user)
 
-    response = client.post(
-        "/users/password-change/",
-        {
-            "old_password": TEST_PASSWORD,
-            "new_password1": NEW_PASSWORD,
-            "new_password2": NEW_PASSWORD,
-        },
-    )
+    response = change_password(client)
 
     assert response.status_code == 302
     assert response["Location"] == "/users/password-change/done/"
