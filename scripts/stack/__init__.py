@@ -1,7 +1,8 @@
 """The production topology on loopback ports, for trying the site and for the stack tests.
 
-MariaDB (the shared server on 3306 with a fresh database, or a private server), moto as S3 + SQS
-+ DynamoDB, an SMTP sink, two gunicorn instances with production settings behind HAProxy (health
+MariaDB (the shared server on 3306 with a fresh database, or a private server), a Redis server of
+its own (cache, page cache and throttles, nothing persisted), moto as S3 + SQS + DynamoDB, an SMTP
+sink, two gunicorn instances with production settings behind HAProxy (health
 checks on /healthz/ like the ALB), and the indexer draining the bucket's SQS queue into
 lambda_indexer.handler like the Lambda trigger.
 

@@ -28,7 +28,8 @@ def up(private_db):
         stack.start()
         PIDFILE.write_text(str(os.getpid()))
         print(f"cblog stack up: open {stack.url}/  (Ctrl-C or `make stack-down` to stop)")
-        print(f"  instances {stack.app_ports}, moto {stack.moto_url}, logs in {WORKDIR}/")
+        print(f"  instances {stack.app_ports}, moto {stack.moto_url}, Redis {stack.redis_url}")
+        print(f"  logs in {WORKDIR}/")
         print(
             f"  an admin: DJANGO_DEBUG=1 DB_HOST=127.0.0.1 DB_PORT={stack.db_port} DB_USER=root"
             f" DB_NAME={stack.db_name} {sys.executable} manage.py createsuperuser"

@@ -33,10 +33,9 @@ class Apps:
             "AWS_ACCESS_KEY_ID": AWS_KEYS["aws_access_key_id"],
             "AWS_SECRET_ACCESS_KEY": AWS_KEYS["aws_secret_access_key"],
             "AWS_DEFAULT_REGION": REGION,
-            # The cache shared by both instances; HAProxy is the one proxy in front of them.
-            "REDIS_URL": "redis://127.0.0.1:6379/6",
-            # Parallel stacks share that Redis database; their unique database name keeps keys apart.
-            "CACHE_KEY_PREFIX": self.db_name,
+            # The cache, page cache and throttle counters, shared by both instances.
+            "REDIS_URL": self.redis_url,
+            # HAProxy is the one proxy in front of them.
             "TRUSTED_PROXY_HOPS": "1",
             # Walks and load tests repeat actions from one address far beyond real users' limits.
             "THROTTLES_ENABLED": "false",
@@ -84,10 +83,26 @@ class Apps:
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
 
     def start_app(self, name):
+        self.spawn_app(name)
+        self.wait_for_app(name)
+
+    def spawn_app(self, name):
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.app_ports[name]}"}
         command = [BIN / "gunicorn", "--config", "deploy/gunicorn.conf.py", "cblog.wsgi"]
         self.spawn(name, command, env)
+
+    def wait_for_app(self, name):
         wait_for(lambda: http_ok(self.app_ports[name]), name)
+
+    def reconfigure(self, **env):
+        """Restarts every instance with these variables changed, like a deploy of new settings."""
+        self.env = {**self.env, **env}
+        for name in self.instances:
+            self.terminate(name)
+            self.spawn_app(name)
+        for name in self.instances:
+            self.wait_for_app(name)
+        self.wait_until_balanced()
 
     def kill_app(self, name):
         """SIGKILL to the gunicorn master and its workers, like an instance that dies."""

@@ -1,7 +1,6 @@
 """The whole stack, started in dependency order and stopped in reverse."""
 
 import secrets
-import subprocess
 import sys
 from pathlib import Path
 
@@ -11,10 +10,11 @@ from scripts.stack.aws import Moto
 from scripts.stack.balancer import Balancer
 from scripts.stack.database import MariaDB
 from scripts.stack.mail import Mail, Mailbox
-from scripts.stack.processes import ROOT, Processes
+from scripts.stack.processes import Processes
+from scripts.stack.redis import Redis
 
 
-class Stack(Processes, MariaDB, Moto, Mail, Apps, Balancer):
+class Stack(Processes, MariaDB, Redis, Moto, Mail, Apps, Balancer):
     def __init__(self, workdir, *, private_db=False, db_name=None, instances=2):
         self.dir = Path(workdir).resolve()
         self.private_db = private_db
@@ -25,6 +25,8 @@ class Stack(Processes, MariaDB, Moto, Mail, Apps, Balancer):
         self.db_port = free_port() if private_db else 3306
         self.moto_port, self.s3_port, self.web_port = free_port(), free_port(), free_port()
         self.app_ports = {name: free_port() for name in self.instances}
+        self.redis_port = free_port()
+        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         self.url = f"http://127.0.0.1:{self.web_port}"
         self.moto_url = f"http://127.0.0.1:{self.moto_port}"
         self.mailbox = Mailbox()
@@ -35,14 +37,16 @@ class Stack(Processes, MariaDB, Moto, Mail, Apps, Balancer):
         self.dir.mkdir(parents=True, exist_ok=True)
         try:
             self.start_db()
-            subprocess.run([ROOT / "scripts" / "start-redis"], check=True)  # noqa: S603
+            self.start_redis()
             self.create_database()
             self.start_moto()
             self.start_smtp()
             self.env = self.app_env()
             self.migrate()
             for name in self.instances:
-                self.start_app(name)
+                self.spawn_app(name)
+            for name in self.instances:
+                self.wait_for_app(name)
             self.start_haproxy()
             indexer = [sys.executable, "-m", "scripts.stack", "indexer", self.queue_url]
             self.spawn("indexer", indexer, self.env)
@@ -53,7 +57,7 @@ class Stack(Processes, MariaDB, Moto, Mail, Apps, Balancer):
         return self
 
     def stop(self):
-        for name in ["haproxy", *self.instances, "indexer", "moto"]:
+        for name in ["haproxy", *self.instances, "indexer", "moto", "redis"]:
             self.terminate(name)
         self.stop_smtp()
         if not self.private_db:

@@ -47,3 +47,35 @@ def test_a_picture_uploaded_through_one_instance_shows_through_the_other(stack):
     picture = requests.get(src.replace("&amp;", "&"), timeout=10)
     assert picture.status_code == 200
     assert picture.headers["Content-Type"] == "image/jpeg"
+
+
+def test_a_post_written_through_one_instance_is_on_the_others_cached_home_page_next(stack):
+    first, second = (f"http://127.0.0.1:{port}" for port in stack.app_ports.values())
+    assert "Fresh from one" not in requests.get(f"{second}/", timeout=10).text
+    assert any(stack.redis().scan_iter(match="*page:*")), "the home page was not cached in Redis"
+    session = register(stack.url, "writer")
+    assert create_post(session, first, "Fresh from one").status_code == 302
+    assert "Fresh from one" in requests.get(f"{second}/", timeout=10).text
+
+
+@pytest.fixture
+def throttles_on(stack):
+    stack.reconfigure(THROTTLES_ENABLED="true")
+    yield stack
+    stack.reconfigure(THROTTLES_ENABLED="false")
+
+
+def test_a_throttle_counts_requests_to_both_instances_together(throttles_on):
+    first, second = (f"http://127.0.0.1:{port}" for port in throttles_on.app_ports.values())
+    session = requests.Session()
+    session.get(f"{first}/users/password-reset/", timeout=10).raise_for_status()
+
+    def reset(base):
+        data = {"email": "walker@example.com", "csrfmiddlewaretoken": session.cookies["csrftoken"]}
+        response = session.post(
+            f"{base}/users/password-reset/", data=data, allow_redirects=False, timeout=10
+        )
+        return response.status_code
+
+    # Three requests an hour for one address (THROTTLE_RATES), two through each instance.
+    assert [reset(base) for base in (first, second, first, second)] == [302, 302, 302, 429]
