@@ -98,3 +98,24 @@ def test_an_editor_without_javascript_is_the_plain_form(chromium, stack):
         expect(page.locator(".post-body strong")).to_have_text("text")
     finally:
         context.close()
+
+
+def test_the_editor_follows_dark_mode(visitor):
+    ada = visitor("editor-dark", {**DESKTOP, "color_scheme": "dark"})
+    ada.register("nightwriter")
+    ada.goto("/post/new/")
+    colours = ada.page.evaluate(
+        """() => {
+          const colour = (selector, property) =>
+            getComputedStyle(document.querySelector(selector))[property];
+          return {
+            page: colour("body", "backgroundColor"),
+            text: colour("body", "color"),
+            editor: colour(".EasyMDEContainer .CodeMirror", "backgroundColor"),
+            typed: colour(".EasyMDEContainer .CodeMirror", "color"),
+            button: colour(".editor-toolbar button", "color"),
+          };
+        }"""
+    )
+    assert colours["page"] == colours["editor"] != "rgb(255, 255, 255)"
+    assert colours["text"] == colours["typed"] == colours["button"]
