@@ -138,3 +138,19 @@ def test_a_comment_through_one_instance_is_seen_through_the_other(instances, use
 
     assert "Lovely river." in anonymous.get(first + post.get_absolute_url()).text
     assert "1 comment" in anonymous.get(first + "/").text
+
+
+def test_signing_out_through_one_instance_signs_out_of_every_other(instances, user):
+    first, second = instances
+    reader = signed_in(first, user)
+    assert "Sign out" in reader.get(second + "/").text  # the session is now read through Redis
+    session_id = reader.cookies["sessionid"]
+
+    token = csrf_token(reader, second + "/")
+    reader.post(
+        second + "/users/logout/", {"csrfmiddlewaretoken": token}, headers={"Referer": second + "/"}
+    )
+
+    stale = requests.Session()
+    stale.cookies.set("sessionid", session_id)
+    assert "Sign in" in stale.get(first + "/").text
