@@ -494,7 +494,7 @@ def test_failover_bucket_serves_index_html_as_a_website(templates):
     assert bucket["WebsiteConfiguration"]["IndexDocument"] == "index.html"
 
 
-def test_distribution_sends_pages_uncached_to_the_load_balancer_over_https(templates):
+def test_distribution_sends_pages_to_the_load_balancer_over_https(templates):
     config = templates["edge"]["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
     origins = {o["Id"]: o for o in config["Origins"]}
     assert origins["app"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
@@ -502,8 +502,7 @@ def test_distribution_sends_pages_uncached_to_the_load_balancer_over_https(templ
     assert set(default["AllowedMethods"]) == ALL_METHODS
     assert default["ViewerProtocolPolicy"] == "redirect-to-https"
     policies = templates["edge"]["Mappings"]["ManagedPolicies"]
-    assert default["CachePolicyId"] == {"Fn::FindInMap": ["ManagedPolicies", "Cache", "Disabled"]}
-    assert policies["Cache"]["Disabled"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    assert default["CachePolicyId"] == {"Ref": "PageCachePolicy"}  # test_edge_cache.py
     assert policies["OriginRequest"]["AllViewer"] == "216adef6-5c7f-47e4-b989-5492eafa07d3"
     assert config["ViewerCertificate"]["MinimumProtocolVersion"] == "TLSv1.2_2021"
 
@@ -511,11 +510,8 @@ def test_distribution_sends_pages_uncached_to_the_load_balancer_over_https(templ
 def test_distribution_caches_static_from_the_app_and_media_from_the_bucket(templates):
     config = templates["edge"]["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
     behaviors = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
-    optimized = {"Fn::FindInMap": ["ManagedPolicies", "Cache", "Optimized"]}
     assert behaviors["/static/*"]["TargetOriginId"] == "app"
-    assert behaviors["/static/*"]["CachePolicyId"] == optimized
     assert behaviors["/media/*"]["TargetOriginId"] == "media"
-    assert behaviors["/media/*"]["CachePolicyId"] == optimized
     media = next(o for o in config["Origins"] if o["Id"] == "media")
     assert media["OriginAccessControlId"] == {"Fn::GetAtt": ["OriginAccessControl", "Id"]}
 
