@@ -4,8 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
 PYTEST := $(BIN)/pytest
-# Debian packages: build headers for mysqlclient; the rest serve the tests.
-RUN_DEB := python3-venv pkg-config default-libmysqlclient-dev build-essential
+# Debian packages: no compiler or headers (MySQL through pure-Python PyMySQL); the rest serve the tests.
+RUN_DEB := python3-venv
 TEST_DEB := $(RUN_DEB) chromium shellcheck systemd haproxy mariadb-client zip redis-server \
 	default-jre-headless nodejs
 # DB_NAME can be overridden so that parallel runs on one server use separate test databases.

@@ -112,8 +112,9 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite unless DB_HOST is set, then MySQL through mysqlclient. With DB_SECRET_ARN
-# (and no DB_PASSWORD) the credentials come from that secret at connect time (cblog/db_mysql).
+# Database: SQLite unless DB_HOST is set, then MySQL through PyMySQL (cblog/__init__.py). With
+# DB_SECRET_ARN (and no DB_PASSWORD) the credentials come from that secret at connect time
+# (cblog/db_mysql).
 if env("DB_HOST"):
     db_secret_arn = "" if env("DB_PASSWORD") else env("DB_SECRET_ARN")
     DATABASES = {
@@ -131,6 +132,9 @@ if env("DB_HOST"):
                 "charset": "utf8mb4",
                 "connect_timeout": 5,
                 "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+                # TLS that checks the server's certificate against this bundle and its name
+                # against DB_HOST (verify-identity); RDS refuses connections without TLS.
+                **({"ssl": {"ca": env("DB_SSL_CA")}} if env("DB_SSL_CA") else {}),
             },
             "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
         }

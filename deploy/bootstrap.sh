@@ -48,8 +48,20 @@ create_venv() {
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 }
 
+# A release (deploy/release.py) installs from its own wheelhouse alone: binary wheels, each
+# checked against the lock's hash, no index and no compiler. A checkout without one (a developer's
+# machine) installs requirements.txt from the index instead.
 install_requirements() {
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$APP_DIR/requirements.txt"
+  local wheelhouse="$APP_DIR/wheelhouse"
+  if [ -f "$wheelhouse/requirements.lock" ]; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-index \
+      --find-links "$wheelhouse" --only-binary=:all: --require-hashes -r "$wheelhouse/requirements.lock"
+  elif [ "${CBLOG_REQUIRE_WHEELHOUSE:-0}" = 1 ]; then
+    log "$APP_DIR has no wheelhouse: build the release with deploy/release.py"
+    return 1
+  else
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$APP_DIR/requirements.txt"
+  fi
 }
 
 write_env_file() {

@@ -11,8 +11,6 @@ import argparse
 import hashlib
 import json
 import mimetypes
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +21,7 @@ import boto3
 import yaml
 from botocore.exceptions import ClientError
 
+from deploy import release
 from lambda_indexer import build_zip
 
 DEPLOY = Path(__file__).resolve().parent
@@ -252,7 +251,7 @@ class Driver:
 
     def upload_release(self, bucket):
         with tempfile.TemporaryDirectory() as folder:
-            path = build_release(Path(folder))
+            path = release.build(Path(folder))
             return self.upload_once(bucket, f"releases/{path.name}", path)
 
     def sync_failover_site(self, bucket):
@@ -350,20 +349,6 @@ class Driver:
             IndexerCodeKey=self.current_parameter("data", "IndexerCodeKey"),
             DeletionProtection="false",
         )
-
-
-def git(*args):
-    return subprocess.run(
-        ["git", *args], cwd=REPO, capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
-def build_release(folder: Path) -> Path:
-    """A tarball of HEAD named after RELEASE_VERSION or `git describe`: what instances unpack."""
-    version = os.environ.get("RELEASE_VERSION") or git("describe", "--tags", "--always")
-    path = folder / f"cblog-{version}.tar.gz"
-    git("archive", "--format=tar.gz", f"--prefix=cblog-{version}/", "-o", str(path), "HEAD")
-    return path
 
 
 def main(argv=None):

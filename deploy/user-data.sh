@@ -66,7 +66,7 @@ trap on_exit EXIT
 install_packages() {
   apt-get "${APT_OPTIONS[@]}" update
   apt-get "${APT_OPTIONS[@]}" install -y --no-install-recommends \
-    python3-venv pkg-config default-libmysqlclient-dev build-essential curl
+    python3-venv curl
 }
 
 install_cfn_bootstrap() {
@@ -119,7 +119,7 @@ run_bootstrap() {
   CBLOG_APP_DIR="$CBLOG_HOME/current" CBLOG_VENV="$CBLOG_HOME/venv" \
     CBLOG_REGION="$CBLOG_REGION" CBLOG_SSM_PATH="$CBLOG_SSM_PATH" \
     CBLOG_DB_SECRET_ARN="$CBLOG_DB_SECRET_ARN" CBLOG_SECRET_KEY_ARN="$CBLOG_SECRET_KEY_ARN" \
-    "$CBLOG_HOME/current/deploy/bootstrap.sh"
+    CBLOG_REQUIRE_WHEELHOUSE=1 "$CBLOG_HOME/current/deploy/bootstrap.sh"
 }
 
 install_aws_cli

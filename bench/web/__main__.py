@@ -65,11 +65,11 @@ def configure(static_root: Path, cache_url: str) -> dict:
 
 def use_database(size: int, *, fresh=False):
     """Points the default connection at this size's database, created when missing."""
-    import MySQLdb
+    import pymysql
     from django.db import connection
 
     name = database_name(size)
-    server = MySQLdb.connect(host=DB["DB_HOST"], port=int(DB["DB_PORT"]), user=DB["DB_USER"])
+    server = pymysql.connect(host=DB["DB_HOST"], port=int(DB["DB_PORT"]), user=DB["DB_USER"])
     with server.cursor() as cursor:
         if fresh:
             cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")

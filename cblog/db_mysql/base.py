@@ -13,7 +13,7 @@ import time
 import boto3
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.mysql import base as mysql
-from MySQLdb import OperationalError
+from pymysql import OperationalError
 
 ACCESS_DENIED = 1045
 CACHE_SECONDS = 300

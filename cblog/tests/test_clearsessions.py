@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-import MySQLdb
+import pymysql
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -26,7 +26,7 @@ def test_the_purge_deletes_expired_sessions_only(sessions, capsys):
 @pytest.mark.skipif(connection.vendor != "mysql", reason="the fleet lock is MySQL's GET_LOCK")
 def test_an_instance_that_finds_the_lock_taken_leaves_the_purge_to_its_holder(sessions, capsys):
     config = connection.settings_dict
-    holder = MySQLdb.connect(
+    holder = pymysql.connect(
         host=config["HOST"],
         port=int(config["PORT"]),
         user=config["USER"],

@@ -6,7 +6,7 @@ import secrets
 import uuid
 from pathlib import Path
 
-import MySQLdb
+import pymysql
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.utils import ConnectionHandler, OperationalError
@@ -27,8 +27,8 @@ def settings_databases(monkeypatch, **environ):
 
 def mariadb_root():
     try:
-        return MySQLdb.connect(host="127.0.0.1", port=3306, user="root", connect_timeout=2)
-    except MySQLdb.OperationalError as error:
+        return pymysql.connect(host="127.0.0.1", port=3306, user="root", connect_timeout=2)
+    except pymysql.OperationalError as error:
         pytest.skip(
             f"MariaDB does not answer on 127.0.0.1:3306 as root (scripts/start-mariadb): {error}"
         )

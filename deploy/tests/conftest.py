@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 import pytest
+import trustme
 from cfnlint.decode import decode, decode_str
 
 from conftest import AWS_REGION, ProxyAnswer
@@ -22,6 +23,14 @@ MOTO_MISSING_ATTRIBUTES = {"AWS::RDS::DBInstance": {"MasterUserSecret.SecretArn"
 # Properties that moto ignores but whose change makes it drop a resource it cannot update, or
 # that it mishandles (a parameter group by Ref reaches its RDS model as an object, not a name).
 MOTO_IGNORED_PROPERTIES = {"AWS::RDS::DBInstance": {"DeletionProtection", "DBParameterGroupName"}}
+
+
+@pytest.fixture(scope="session")
+def rds_ca_bundle(tmp_path_factory):
+    """A CA bundle for releases to ship in place of RDS's, which this machine cannot fetch."""
+    path = tmp_path_factory.mktemp("rds-ca") / "bundle.pem"
+    trustme.CA().cert_pem.write_to_path(str(path))
+    return path
 
 
 def load_template(name):

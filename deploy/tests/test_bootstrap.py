@@ -1,14 +1,17 @@
 """deploy/bootstrap.sh on this machine: MariaDB for RDS, moto for SSM, Secrets Manager and S3.
 
-The release is this work tree copied to a temp folder, as `make release` would unpack it.
+The release is this work tree copied to a temp folder with a wheelhouse for this machine's Python,
+as `make release` would unpack it; pip runs without its configuration, as on a fresh instance.
 """
 
 import os
+import platform
 import secrets
 import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import AWS_REGION
+from deploy import release as releases
 from deploy.cblog_env import dumps, loads
 from scripts.ports import free_port
 
@@ -66,6 +70,8 @@ def release(tmp_path_factory):
         if source.is_file():
             (app / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, app / name)
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    releases.add_wheelhouse(app, [releases.Target(python, platform.machine())])
     return app
 
 
@@ -111,6 +117,9 @@ def inputs(aws_client, moto_server, release, tmp_path_factory):
         "CBLOG_SSM_PATH": SSM_PATH,
         "CBLOG_DB_SECRET_ARN": db_secret,
         "CBLOG_SECRET_KEY_ARN": key_secret,
+        "CBLOG_REQUIRE_WHEELHOUSE": "1",
+        # No index, no find-links: only the wheelhouse can satisfy pip.
+        "PIP_CONFIG_FILE": os.devnull,
     }
     yield env
     mariadb(f"DROP DATABASE IF EXISTS {database}")
@@ -261,3 +270,36 @@ def test_two_instances_booting_at_once_migrate_exactly_once(installed, tmp_path)
         assert any("No migrations to apply" in result.stdout for result in results)
     finally:
         mariadb(f"DROP DATABASE IF EXISTS {database}")
+
+
+def test_the_venv_holds_exactly_the_locked_packages(installed):
+    lock = Path(installed["CBLOG_APP_DIR"]) / "wheelhouse" / releases.LOCK
+    pins = {line.split()[0].lower() for line in lock.read_text().splitlines() if "==" in line}
+    frozen = subprocess.run(
+        [f"{installed['CBLOG_VENV']}/bin/pip", "freeze"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert {line.lower().replace("_", "-") for line in frozen.split()} == {
+        pin.replace("_", "-") for pin in pins
+    }
+
+
+def test_a_wheel_that_does_not_match_its_hash_is_refused(inputs, release, tmp_path):
+    tampered = tmp_path / "app"
+    shutil.copytree(release, tampered)
+    wheel = next((tampered / "wheelhouse").glob("django-*.whl"))
+    wheel.write_bytes(wheel.read_bytes() + b"\0")
+    env = {**inputs, "CBLOG_APP_DIR": str(tampered), "CBLOG_VENV": str(tmp_path / "venv")}
+    result = bootstrap(env, "create_venv", "install_requirements")
+    assert result.returncode != 0
+    assert "THESE PACKAGES DO NOT MATCH THE HASHES" in result.stdout + result.stderr
+    assert not list((tmp_path / "venv").glob("lib/python*/site-packages/django"))
+
+
+def test_a_release_without_a_wheelhouse_is_refused_on_an_instance(inputs, tmp_path):
+    env = {**inputs, "CBLOG_APP_DIR": str(REPO), "CBLOG_VENV": str(tmp_path / "venv")}
+    result = bootstrap(env, "create_venv", "install_requirements")
+    assert result.returncode == 1
+    assert "has no wheelhouse" in result.stderr

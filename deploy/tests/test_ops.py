@@ -37,9 +37,10 @@ COMMAND = re.compile(r"^make (up|release|status|down) ENV=deploy/environments/[\
 
 
 @pytest.fixture(scope="module")
-def gate(moto_server):
+def gate(moto_server, rds_ca_bundle):
     with running_proxy(moto_server) as proxy, deleted_stacks_without_outputs():
         proxy.rewrite = CloudFormationGate(ACCOUNT, {"app": {"ImageId": IMAGE_PARAMETER}})
+        proxy.ca = rds_ca_bundle.as_uri()  # where `make release` fetches the database's CA bundle
         yield proxy
 
 
@@ -82,7 +83,7 @@ def make(gate, environment, command, **extra):
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "AWS_ENDPOINT_URL": gate.url, **extra},
+        env={**os.environ, "AWS_ENDPOINT_URL": gate.url, "RDS_CA_BUNDLE_URL": gate.ca, **extra},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout

@@ -3,7 +3,7 @@
 import contextlib
 import subprocess
 
-import MySQLdb
+import pymysql
 
 from scripts.stack.processes import ROOT, wait_for
 
@@ -27,7 +27,7 @@ class MariaDB:
              "--bind-address=127.0.0.1", "--skip-log-bin", "--innodb-buffer-pool-size=64M"],
         )  # fmt: skip
         wait_for(
-            lambda: self.sql("SELECT 1", database=""), "private MariaDB", errors=(MySQLdb.Error,)
+            lambda: self.sql("SELECT 1", database=""), "private MariaDB", errors=(pymysql.Error,)
         )
 
     def stop_db(self):
@@ -38,7 +38,7 @@ class MariaDB:
     def sql(self, statement, params=(), *, database=None):
         """Runs one statement in the stack's database ("" for none); returns the rows."""
         database = self.db_name if database is None else database
-        connection = MySQLdb.connect(
+        connection = pymysql.connect(
             host="127.0.0.1",
             port=self.db_port,
             user="root",
@@ -62,5 +62,5 @@ class MariaDB:
         )
 
     def drop_database(self):
-        with contextlib.suppress(MySQLdb.Error):  # the server is already gone
+        with contextlib.suppress(pymysql.Error):  # the server is already gone
             self.sql(f"DROP DATABASE IF EXISTS `{self.db_name}`", database="")
