@@ -6,8 +6,10 @@ set -euo pipefail
 : "${CBLOG_STACK:?}" "${CBLOG_RESOURCE:?}" "${CBLOG_REGION:?}" "${CBLOG_LOG_GROUP:?}"
 : "${CBLOG_ARTIFACT_BUCKET:?}" "${CBLOG_RELEASE_KEY:?}"
 : "${CBLOG_SSM_PATH:?}" "${CBLOG_DB_SECRET_ARN:?}" "${CBLOG_SECRET_KEY_ARN:?}"
+: "${CBLOG_CLOUDWATCH_AGENT_VERSION:?}"
 
-CFN_BOOTSTRAP=${CBLOG_CFN_BOOTSTRAP:-/opt/aws/cfn-bootstrap}
+# The key that signs every CloudWatch agent package, as AWS documents its fingerprint.
+CLOUDWATCH_AGENT_KEY=937616F3450B7D806CBD9725D58167303B789C72
 CBLOG_HOME=${CBLOG_HOME:-/opt/cblog}
 BOOT_LOG=${CBLOG_BOOT_LOG:-/var/log/cblog-boot.log}
 export DEBIAN_FRONTEND=noninteractive
@@ -24,15 +26,11 @@ imds() {
   curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
 }
 
+# The AWS CLI, installed first, signals the group (what cfn-signal would do, without installing
+# aws-cfn-bootstrap, which AWS publishes only as an unversioned tarball): SUCCESS or FAILURE.
 signal() {
-  "$CFN_BOOTSTRAP/bin/cfn-signal" --exit-code "$1" \
-    --stack "$CBLOG_STACK" --resource "$CBLOG_RESOURCE" --region "$CBLOG_REGION"
-}
-
-# Before cfn-signal is installed, the AWS CLI (installed first) sends the same failure signal.
-signal_failure_with_aws_cli() {
   aws cloudformation signal-resource --region "$CBLOG_REGION" --stack-name "$CBLOG_STACK" \
-    --logical-resource-id "$CBLOG_RESOURCE" --unique-id "$(imds instance-id)" --status FAILURE
+    --logical-resource-id "$CBLOG_RESOURCE" --unique-id "$(imds instance-id)" --status "$1"
 }
 
 # The CloudWatch agent may not run yet: the boot log goes to the stack's log group directly.
@@ -52,12 +50,8 @@ on_exit() {
   local status=$?
   [ "$status" -eq 0 ] && return 0
   echo "user-data failed with status $status" >&2
-  if [ -x "$CFN_BOOTSTRAP/bin/cfn-signal" ]; then
-    signal 1 || true
-  elif command -v aws >/dev/null; then
-    signal_failure_with_aws_cli || true
-  fi
   if command -v aws >/dev/null; then
+    signal FAILURE || true
     ship_boot_log || true
   fi
 }
@@ -69,23 +63,38 @@ install_packages() {
     python3-venv curl
 }
 
-install_cfn_bootstrap() {
-  python3 -m venv "$CFN_BOOTSTRAP"
-  "$CFN_BOOTSTRAP/bin/pip" install --quiet \
-    https://s3.amazonaws.com/cloudformation-examples/aws-cfn-bootstrap-py3-latest.tar.gz
-}
-
-# Ubuntu 24.04 ships no awscli package; Canonical's snap is the maintained AWS CLI v2. It needs
-# no apt, so it comes first: every later failure can then be signalled and logged.
+# Ubuntu 24.04 ships no awscli package; Canonical's snap is the maintained AWS CLI v2 (snapd
+# checks the store's signature), on the v2 track. It needs no apt, so it comes first: every later
+# failure can then be signalled and logged.
 install_aws_cli() {
-  command -v aws >/dev/null || snap install aws-cli --classic
+  command -v aws >/dev/null || snap install aws-cli --classic --channel=v2/stable
 }
 
+# Accepts the file only with a good signature whose primary key has this fingerprint, whatever
+# else the key file holds (gpg's VALIDSIG status ends with the primary key's fingerprint).
+verify_signature() {
+  local file=$1 signature=$2 key=$3 fingerprint=$4 home status
+  home=$(mktemp -d)
+  gpg --batch --quiet --homedir "$home" --import "$key"
+  status=$(gpg --batch --homedir "$home" --status-fd 1 --verify "$signature" "$file" 2>/dev/null) || true
+  rm -rf "$home"
+  grep -q "^\[GNUPG:\] VALIDSIG .* $fingerprint\$" <<<"$status" ||
+    { echo "$file: no good signature by $fingerprint" >&2; return 1; }
+}
+
+# The version is pinned (CloudWatchAgentVersion) and the package verified by its signature.
 install_cloudwatch_agent() {
-  local deb=/tmp/amazon-cloudwatch-agent.deb
-  curl -fsSL -o "$deb" \
-    "https://amazoncloudwatch-agent-$CBLOG_REGION.s3.$CBLOG_REGION.amazonaws.com/ubuntu/amd64/latest/amazon-cloudwatch-agent.deb"
-  dpkg -i "$deb"
+  local arch base
+  arch=$(dpkg --print-architecture)
+  base="https://amazoncloudwatch-agent-$CBLOG_REGION.s3.$CBLOG_REGION.amazonaws.com"
+  curl -fsSL --retry 5 -o /tmp/cwagent.deb \
+    "$base/ubuntu/$arch/$CBLOG_CLOUDWATCH_AGENT_VERSION/amazon-cloudwatch-agent.deb"
+  curl -fsSL --retry 5 -o /tmp/cwagent.deb.sig \
+    "$base/ubuntu/$arch/$CBLOG_CLOUDWATCH_AGENT_VERSION/amazon-cloudwatch-agent.deb.sig"
+  curl -fsSL --retry 5 -o /tmp/cwagent.gpg "$base/assets/amazon-cloudwatch-agent.gpg"
+  verify_signature /tmp/cwagent.deb /tmp/cwagent.deb.sig /tmp/cwagent.gpg "$CLOUDWATCH_AGENT_KEY"
+  # Through apt, which waits for the dpkg lock; the package depends on nothing.
+  apt-get "${APT_OPTIONS[@]}" install -y /tmp/cwagent.deb
   cat >/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<EOF
 {
   "logs": {
@@ -123,9 +132,8 @@ run_bootstrap() {
 }
 
 install_aws_cli
-install_packages
-install_cfn_bootstrap
 install_cloudwatch_agent
+install_packages
 fetch_release
 run_bootstrap
-signal 0
+signal SUCCESS

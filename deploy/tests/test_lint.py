@@ -143,7 +143,7 @@ def test_user_data_in_the_launch_template_is_deploy_user_data_sh():
 def test_user_data_starts_strict_and_ends_with_the_success_signal():
     lines = [line for line in (DEPLOY / "user-data.sh").read_text().splitlines() if line]
     assert "set -euo pipefail" in lines[:5]
-    assert lines[-1] == "signal 0"
+    assert lines[-1] == "signal SUCCESS"
     assert any(line.startswith("trap on_exit EXIT") for line in lines)
 
 
