@@ -93,31 +93,43 @@ def add_posts(count, author, other_user):
         CommentFactory.create_batch(2, post=post, author=other_user)
 
 
-PAGES_AT_TWO_SIZES = [*LIST_PAGES, "/post/{slug}/", "/feeds/rss/", "/sitemap-posts.xml"]
+PAGES_AT_TWO_SIZES = [
+    *LIST_PAGES,
+    "/post/{slug}/",
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/sitemap.xml",
+    "/sitemap-posts.xml",
+]
+READERS_AT_TWO_SIZES = [
+    *[(path, "signed in") for path in PAGES_AT_TWO_SIZES],
+    *[(path, "anonymous") for path in PAGES_AT_TWO_SIZES if path != "/drafts/"],
+]
 
 
-def signed_in(user):
-    """A fresh session each time, so that the post page counts a view on every request."""
+def reader_for(kind, user):
+    """A fresh client each time, so that the post page counts a view on every request."""
     client = Client()
-    client.force_login(user)
+    if kind == "signed in":
+        client.force_login(user)
     return client
 
 
-@pytest.mark.parametrize("path", PAGES_AT_TWO_SIZES)
+@pytest.mark.parametrize(("path", "reader"), READERS_AT_TWO_SIZES)
 def test_every_page_runs_as_many_queries_at_25_as_at_50_posts(
-    user, other_user, path, django_assert_max_num_queries
+    user, other_user, path, reader, django_assert_max_num_queries
 ):
     add_posts(24, user, other_user)
     first = PostFactory(author=user, slug="first")
     path = path.format(slug=first.slug)
-    reader = signed_in(user)
+    client = reader_for(reader, user)
     with django_assert_max_num_queries(8) as small:
-        assert reader.get(path).status_code == 200
+        assert client.get(path).status_code == 200
 
     add_posts(25, user, other_user)
-    reader = signed_in(user)
+    client = reader_for(reader, user)
     with django_assert_max_num_queries(len(small)) as large:
-        assert reader.get(path).status_code == 200
+        assert client.get(path).status_code == 200
     assert len(large) == len(small)
 
 
