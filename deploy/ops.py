@@ -37,6 +37,8 @@ KEPT = {
     "artifacts": "the artifact bucket (every release and indexer zip)",
     "data": "the media bucket (every upload) and the database's final snapshot",
 }
+# The addresses CloudFront reaches origins from; the load balancer admits no others.
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 
 
 class DeployError(Exception):
@@ -122,6 +124,7 @@ class Driver:
         session = boto3.session.Session(region_name=environment.region)
         self.cloudformation = session.client("cloudformation")
         self.s3 = session.client("s3")
+        self.ec2 = session.client("ec2")
 
     def say(self, message):
         print(message, file=self.out, flush=True)
@@ -267,6 +270,16 @@ class Driver:
                     CacheControl="max-age=60",
                 )
 
+    def cloudfront_prefix_list(self):
+        lists = self.ec2.describe_managed_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": [CLOUDFRONT_PREFIX_LIST]}]
+        )["PrefixLists"]
+        if not lists:
+            raise DeployError(
+                f"{self.env.region} has no managed prefix list {CLOUDFRONT_PREFIX_LIST}"
+            )
+        return lists[0]["PrefixListId"]
+
     def empty_bucket(self, bucket):
         """Deletes every object version and delete marker, so CloudFormation can delete it."""
         deleted = 0
@@ -293,7 +306,7 @@ class Driver:
             or self.upload_release(bucket)
         )
         self.deploy("network")
-        self.deploy("security")
+        self.deploy("security", CloudFrontPrefixListId=self.cloudfront_prefix_list())
         # Protection comes after the first create, so that a failed create can roll back.
         protect = "false" if self.describe("data") is None else "true"
         created = self.deploy("data", IndexerCodeKey=indexer_key, DeletionProtection=protect)

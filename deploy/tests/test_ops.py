@@ -191,6 +191,7 @@ Resources:
 def test_the_example_environment_gives_every_required_parameter(layer):
     environment = ops.Environment.load(EXAMPLE)
     managed = {
+        "security": {"CloudFrontPrefixListId": "pl-3b927c52"},
         "data": {"IndexerCodeKey": "lambda/x.zip", "DeletionProtection": "true"},
         "app": {"ReleaseKey": "releases/x.tar.gz"},
     }

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from deploy import ops
 from lambda_indexer import build_zip
 
 from .conftest import DEPLOY, STACK_ORDER, for_moto
@@ -26,6 +27,13 @@ def resources_of(template, resource_type):
 
 def lambda_zip(tmp_path_factory):
     return build_zip.build(tmp_path_factory.mktemp("dist") / "lambda_indexer.zip").read_bytes()
+
+
+def cloudfront_prefix_list(aws_client):
+    lists = aws_client("ec2").describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": [ops.CLOUDFRONT_PREFIX_LIST]}]
+    )["PrefixLists"]
+    return lists[0]["PrefixListId"]
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +74,7 @@ def stacks(aws_client, templates, tmp_path_factory):
             "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/global",
         },
     }
+    extra["security"] = {"CloudFrontPrefixListId": cloudfront_prefix_list(aws_client)}
     outputs = {}
     for layer in STACK_ORDER:
         values = {name: parents[name] for name in parameters[layer]} | extra.get(layer, {})
@@ -160,12 +169,19 @@ def ingress(aws_client, group_id):
     return group["IpPermissions"]
 
 
-def test_load_balancer_accepts_http_and_https_from_anywhere(stacks, aws_client):
+def test_load_balancer_admits_only_https_from_cloudfronts_origin_facing_addresses(
+    stacks, aws_client, templates
+):
+    # moto drops prefix-list rules, so it shows only that no address range is open...
     rules = ingress(aws_client, stacks["security"]["LoadBalancerSecurityGroup"])
-    assert {(r["FromPort"], r["IpRanges"][0]["CidrIp"]) for r in rules} == {
-        (80, "0.0.0.0/0"),
-        (443, "0.0.0.0/0"),
-    }
+    assert [r for r in rules if r["IpRanges"] or r.get("Ipv6Ranges")] == []
+    # ...and the template says what is: 443 from the list the tool looks up (test_ops.py).
+    group = templates["security"]["Resources"]["LoadBalancerSecurityGroup"]["Properties"]
+    (rule,) = group["SecurityGroupIngress"]
+    assert (rule["FromPort"], rule["ToPort"], rule["IpProtocol"]) == (443, 443, "tcp")
+    assert rule["SourcePrefixListId"] == {"Ref": "CloudFrontPrefixListId"}
+    assert not {"CidrIp", "CidrIpv6"} & set(rule)
+    assert cloudfront_prefix_list(aws_client).startswith("pl-")
 
 
 def test_instances_accept_only_the_app_port_from_the_load_balancer(stacks, aws_client):
@@ -389,7 +405,7 @@ def test_launch_template_requires_imdsv2_and_encrypts_the_volume(stacks, aws_cli
     assert (volume["VolumeType"], volume["Encrypted"]) == ("gp3", True)
 
 
-def test_load_balancer_redirects_http_and_serves_modern_tls(stacks, aws_client):
+def test_load_balancer_listens_only_on_https_with_modern_tls(stacks, aws_client):
     elb = aws_client("elbv2")
     balancers = elb.describe_load_balancers()["LoadBalancers"]
     balancer = next(b for b in balancers if b["DNSName"] == stacks["app"]["LoadBalancerDnsName"])
@@ -400,10 +416,7 @@ def test_load_balancer_redirects_http_and_serves_modern_tls(stacks, aws_client):
             "Listeners"
         ]
     }
-    redirect = listeners[80]["DefaultActions"][0]
-    assert redirect["Type"] == "redirect"
-    assert redirect["RedirectConfig"]["Protocol"] == "HTTPS"
-    assert redirect["RedirectConfig"]["StatusCode"] == "HTTP_301"
+    assert list(listeners) == [443]
     assert listeners[443]["Protocol"] == "HTTPS"
     assert listeners[443]["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
