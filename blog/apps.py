@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def search_index_repair(using, **kwargs):
+    from blog.search.schema import sqlite_index_repair
+
+    sqlite_index_repair(connections[using])
 
 
 class BlogConfig(AppConfig):
@@ -6,3 +14,5 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from blog import signals  # noqa: F401
+
+        post_migrate.connect(search_index_repair, sender=self)

@@ -54,8 +54,14 @@ def digest(post: Post, version: str) -> str:
     return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
 
 
-def post_cards(posts) -> list[Card]:
-    """Cards for these posts (loaded with .cards()): one cache read, rendering only the misses."""
+def post_cards(posts, words=()) -> list[Card]:
+    """Cards for these posts (loaded with .cards()): one cache read, rendering only the misses.
+
+    Search results, marked for the words searched, are drawn afresh and never shared.
+    """
+    if words:
+        body = get_template(BODY_TEMPLATE)
+        return [Card(post, body.render({"post": post, "words": words})) for post in posts]
     version = drawing_version()
     wanted = {keys.post_card(digest(post, version)): post for post in posts}
     found = cache.get_many(wanted)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
 
 from cblog.images.models import OwnedImageField
@@ -34,6 +34,10 @@ def validate_slug_not_reserved(slug):
             code="reserved",
             params={"slug": slug},
         )
+
+
+# Search snippets come from the start of a body, so that a list never reads 50,000 characters a post.
+BODY_START = 4000
 
 
 def public_condition() -> Q:
@@ -70,6 +74,10 @@ class PostQuerySet(models.QuerySet):
     def cards(self):
         """What a post card shows, without the bodies: lists never load content or its HTML."""
         return self.with_counts().defer("content", "content_html")
+
+    def with_body_start(self):
+        """Annotates `body_start`: the first BODY_START characters of the HTML, for snippets."""
+        return self.annotate(body_start=Left("content_html", BODY_START))
 
     def with_liked_by(self, user):
         """Annotates `liked`: whether this user likes each post."""

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
@@ -19,6 +19,7 @@ from blog.comments.forms import CommentForm
 from blog.comments.threads import comment_threads
 from blog.forms import PostForm
 from blog.models import Category, Post
+from blog.search import post_search, search_words
 from cblog.client import visitor_key
 from cblog.images.services import ImageStorageError
 from cblog.throttles import ThrottledFormMixin, ThrottleMixin, wants_json
@@ -34,10 +35,14 @@ class BoundedPaginator(Paginator):
     Older posts stay reachable through the sitemap, the categories, the authors and search.
     """
 
+    @property
+    def limit(self):
+        return MAX_PAGES * self.per_page
+
     @cached_property
     def count(self):
         served = self.object_list.select_related(None).prefetch_related(None)
-        return served[: MAX_PAGES * self.per_page].count()
+        return served[: self.limit].count()
 
 
 class PostListMixin:
@@ -99,25 +104,27 @@ class AuthorPostListView(PostListMixin, ListView):
 
 
 class SearchView(PostListMixin, ListView):
+    """Posts ranked by relevance: title matches first (blog.search)."""
+
+    template_name = "blog/search.html"
+
     @cached_property
     def query(self):
         return self.request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+
+    @cached_property
+    def words(self):
+        return search_words(self.query)
 
     @property
     def heading(self):
         return f"Search results for “{self.query}”" if self.query else "Search"
 
     def get_queryset(self):
-        if not self.query:
-            return Post.objects.none()
-        return (
-            super()
-            .get_queryset()
-            .filter(Q(title__icontains=self.query) | Q(content__icontains=self.query))
-        )
+        return post_search(Post.objects.published().cards().with_body_start(), self.words)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        return super().get_context_data(query=self.query, words=self.words, **kwargs)
 
 
 class DraftListView(LoginRequiredMixin, PostListMixin, ListView):

@@ -123,6 +123,11 @@ def render_markdown(text: str) -> str:
     return align_cells(own_images_only(clean, own_media_prefixes())).strip()
 
 
+def plain_text(html: str) -> str:
+    """Rendered HTML as plain text, entities decoded: templates escape it once."""
+    return unescape(strip_tags(html))
+
+
 def plain_text_excerpt(html: str) -> str:
-    """The first words of rendered HTML as plain text, entities decoded: templates escape it once."""
-    return Truncator(unescape(strip_tags(html))).words(40, truncate="…")[:300]
+    """The first words of rendered HTML as plain text."""
+    return Truncator(plain_text(html)).words(40, truncate="…")[:300]

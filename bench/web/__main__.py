@@ -44,8 +44,11 @@ PRODUCTION = {
 }
 
 
+DATABASE_PREFIX = "cblog_bench"
+
+
 def database_name(size: int) -> str:
-    return f"cblog_bench_{size}"
+    return f"{DATABASE_PREFIX}_{size}"
 
 
 def configure(static_root: Path, cache_url: str) -> dict:
@@ -195,6 +198,7 @@ def measure_size(size, pages, args, app_env, bare_url, logs) -> dict:
 
 
 def main():
+    global DATABASE_PREFIX
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument(
@@ -205,7 +209,11 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--cache-url", default="", help="REDIS_URL for the app (default: none)")
     parser.add_argument("--name", default="web", help="report name under bench/results/")
+    parser.add_argument(
+        "--database-prefix", default=DATABASE_PREFIX, help="databases <prefix>_<posts>"
+    )
     args = parser.parse_args()
+    DATABASE_PREFIX = args.database_prefix
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on the way out
     args.sizes = [int(size) for size in args.sizes.split(",")]
     pages = [page.strip() for page in args.pages.split(",")]

@@ -129,6 +129,8 @@ def rendered_pages(site):
         "author": anonymous.get("/author/ada/"),
         "search": anonymous.get("/search/?q=river"),
         "search-empty": anonymous.get("/search/?q=nothing+matches+this"),
+        "search-blank": anonymous.get("/search/?q="),
+        "search-no-words": anonymous.get("/search/?q=%21%3F"),
         "drafts": author.get("/drafts/"),
         "post-new": author.get("/post/new/"),
         "post-new-invalid": author.post("/post/new/", {"title": ""}),

@@ -1,0 +1,120 @@
+"""Search ranks title matches first, shows counts and marked snippets, and finds only public posts,
+on SQLite's FTS5 table and on MariaDB's FULLTEXT indexes alike.
+
+Transactional tests: InnoDB adds rows to a FULLTEXT index when their transaction commits.
+"""
+
+import pytest
+from django.db import connection
+
+from blog.apps import search_index_repair
+from blog.models import Post
+from blog.search import post_search, search_words
+from blog.search.highlight import marked, snippet
+from blog.search.schema import SQLITE_TRIGGERS
+from blog.search.terms import search_terms
+from blog.tests.factories import PostFactory
+
+
+def search(text):
+    return list(post_search(Post.objects.published(), search_words(text)))
+
+
+@pytest.fixture
+def river_posts(transactional_db):
+    body_only = PostFactory(title="Notes from the week", content="We walked along the river.")
+    in_title = PostFactory(title="River walks", content="Three long walks.")
+    PostFactory(title="Mountains", content="No water here.")
+    return {"body": body_only, "title": in_title}
+
+
+def test_a_title_match_ranks_above_a_body_match(river_posts):
+    assert search("river") == [river_posts["title"], river_posts["body"]]
+
+
+def test_a_title_match_ranks_first_even_when_it_is_the_older_post(transactional_db):
+    title = PostFactory(title="Harbour lights", content="Evening.")
+    body = PostFactory(title="Evening", content="Harbour harbour harbour, the harbour again.")
+    assert search("harbour") == [title, body]
+
+
+def test_every_word_must_match(river_posts):
+    assert search("river week") == [river_posts["body"]]
+
+
+def test_a_word_matches_the_start_of_longer_words(transactional_db):
+    post = PostFactory(title="Gardening", content="Photographs of tomatoes.")
+    assert search("photo") == [post]
+
+
+def test_search_ignores_case_and_accents(transactional_db):
+    post = PostFactory(title="Café culture", content="Coffee.")
+    assert search("CAFE") == [post]
+
+
+def test_drafts_are_never_found(transactional_db):
+    PostFactory(title="Secret river plans", draft=True)
+    assert search("secret") == []
+
+
+def test_an_edited_post_is_found_by_its_new_words_only(transactional_db):
+    post = PostFactory(title="Old title", content="Old words.")
+    post.title, post.content = "Lighthouse keeper", "New words."
+    post.save()
+    assert (search("lighthouse"), search("old")) == ([post], [])
+
+
+def test_a_deleted_post_leaves_the_index(transactional_db):
+    PostFactory(title="Fleeting harbour").delete()
+    assert search("fleeting") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"river', "river*)", "(river", "-river", "+river", "{river}", "^river:"],
+)
+def test_operators_in_the_search_box_are_plain_words(river_posts, text):
+    assert search(text) == [river_posts["title"], river_posts["body"]]
+
+
+def test_search_terms_are_distinct_lower_case_words():
+    assert search_terms("River, river! O'Brien_x") == ["river", "o", "brien", "x"]
+
+
+def test_marked_text_is_escaped_around_the_marks():
+    assert marked("<b>River</b> & rivers", ["river"]) == (
+        "&lt;b&gt;<mark>River</mark>&lt;/b&gt; &amp; <mark>rivers</mark>"
+    )
+
+
+def test_a_term_never_marks_inside_an_escaped_entity():
+    assert marked("fish & chips", ["amp"]) == "fish &amp; chips"
+
+
+def test_a_snippet_shows_the_words_around_the_first_match():
+    text = " ".join(f"w{n}" for n in range(100)) + " river " + "end " * 40
+    shown = snippet(text, ["river"])
+    assert shown.startswith("… w92 ") and "<mark>river</mark>" in shown and shown.endswith(" …")
+
+
+def test_a_snippet_without_a_match_in_the_text_starts_at_the_start():
+    assert snippet("Short text.", ["river"]) == "Short text."
+
+
+@pytest.mark.skipif(connection.vendor != "mysql", reason="InnoDB FULLTEXT")
+def test_mysql_finds_posts_through_the_fulltext_index(transactional_db):
+    plan = post_search(Post.objects.published().cards(), ["river"]).explain()
+    assert "fulltext" in plan and "post_text_fulltext" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5")
+def test_sqlite_puts_back_triggers_that_a_table_rebuild_dropped(transactional_db):
+    with connection.cursor() as cursor:
+        for name in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    PostFactory(title="Written while the triggers were gone")
+
+    search_index_repair(using="default")
+
+    post = PostFactory(title="Triggers are back")
+    assert (len(search("written")), search("back")) == (1, [post])
