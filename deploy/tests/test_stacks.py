@@ -741,3 +741,20 @@ def test_no_checkov_skip_leans_on_cloudtrail_which_logs_no_s3_data_events_by_def
         for logical_id, resource in template["Resources"].items():
             for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
                 assert "CloudTrail" not in skip["comment"], (name, logical_id)
+
+
+def test_failed_instance_launches_of_the_group_reach_the_alarm_topic(templates):
+    rule = templates["app"]["Resources"]["LaunchFailureRule"]["Properties"]
+    pattern = rule["EventPattern"]
+    assert pattern["source"] == ["aws.autoscaling"]
+    assert pattern["detail-type"] == ["EC2 Instance Launch Unsuccessful"]
+    assert pattern["detail"]["AutoScalingGroupName"] == [{"Ref": "Group"}]
+    (target,) = rule["Targets"]
+    assert target["Arn"] == {"Fn::ImportValue": {"Fn::Sub": "${ParentDataStack}-AlarmTopicArn"}}
+    policy = templates["data"]["Resources"]["AlarmTopicPolicy"]["Properties"]["PolicyDocument"]
+    publishers = {
+        s["Principal"]["Service"]: s["Condition"]["StringEquals"]["aws:SourceAccount"]
+        for s in policy["Statement"]
+        if s["Action"] == "sns:Publish" and s["Effect"] == "Allow"
+    }
+    assert publishers["events.amazonaws.com"] == {"Ref": "AWS::AccountId"}
