@@ -1,4 +1,4 @@
-"""The stack, started once for the browser walks, and Debian's chromium watching every page.
+"""Debian's chromium watching every page, on the stack (tests/conftest.py).
 
 Each person in a walk is a Visitor: its own browser context, a screenshot of every page it
 lands on (test-artifacts/browser/), and a failure at the end of the test for any console error,
@@ -11,18 +11,12 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from scripts.stack import ROOT, Stack
+from scripts.stack import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "correct horse battery staple 42"
-
-
-@pytest.fixture(scope="package")
-def stack(tmp_path_factory):
-    with Stack(tmp_path_factory.mktemp("stack")) as up:
-        yield up
 
 
 @pytest.fixture(scope="package")

@@ -1,17 +1,9 @@
-"""A stack with a private MariaDB (so the shared one is never stopped), and signed-in clients."""
+"""Fault tests: each starts and leaves with the whole stack up; signed-in clients."""
 
 import pytest
 import requests
 
-from scripts.stack import Stack
-
 PASSWORD = "correct horse battery staple 42"
-
-
-@pytest.fixture(scope="package")
-def stack(tmp_path_factory):
-    with Stack(tmp_path_factory.mktemp("stack"), private_db=True) as up:
-        yield up
 
 
 @pytest.fixture(autouse=True)
