@@ -7,3 +7,7 @@ def post_viewed(post_id: int, visitor: str) -> str:
 
 def post_card(digest: str) -> str:
     return f"post-card:{digest}"
+
+
+def archive_months(version: int) -> str:
+    return f"archive-months:{version}"

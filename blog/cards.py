@@ -44,8 +44,8 @@ def shown(post: Post) -> tuple:
         post.status,
         post.published_at,
         post.image_id,
-        post.author.username,
-        post.category.name if post.category_id else None,
+        post.author.display_name,
+        (post.category.name, post.category.slug) if post.category_id else None,
     )
 
 

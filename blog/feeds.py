@@ -21,7 +21,7 @@ class LatestPostsFeed(Feed):
     description_template = "blog/feeds/post_description.html"
 
     def item_author_name(self, item):
-        return item.author.get_username()
+        return item.author.display_name
 
     def item_pubdate(self, item):
         return item.published_at

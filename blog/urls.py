@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from blog import editor, views
+from blog import archive, editor, views
 from blog.comments import views as comment_views
 
 app_name = "blog"
@@ -25,4 +25,10 @@ urlpatterns = [
     path("author/<str:username>/", views.AuthorPostListView.as_view(), name="author"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("drafts/", views.DraftListView.as_view(), name="drafts"),
+    path("archive/", archive.ArchiveIndexView.as_view(), name="archive"),
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
+        archive.MonthPostListView.as_view(),
+        name="archive-month",
+    ),
 ]

@@ -19,6 +19,7 @@ from blog.comments.forms import CommentForm
 from blog.comments.threads import comment_threads
 from blog.forms import PostForm
 from blog.models import Category, Post
+from blog.navigation import adjacent_posts, related_posts
 from blog.search import post_search, search_words
 from cblog.client import visitor_key
 from cblog.images.services import ImageStorageError
@@ -94,7 +95,7 @@ class AuthorPostListView(PostListMixin, ListView):
 
     @property
     def heading(self):
-        return f"Posts by {self.author}"
+        return f"Posts by {self.author.display_name}"
 
     def get_queryset(self):
         return super().get_queryset().filter(author=self.author)
@@ -179,7 +180,11 @@ class PostDetailView(VisiblePostMixin, DetailView):
     def get_context_data(self, **kwargs):
         post = self.object
         comments, threads = comment_threads(post=post, user=self.request.user)
+        previous_post, next_post = adjacent_posts(post)
         return super().get_context_data(
+            related=related_posts(post) if post.is_published else [],
+            previous_post=previous_post,
+            next_post=next_post,
             comments=comments,
             threads=threads,
             comment_form=kwargs.pop("comment_form", CommentForm()),

@@ -22,6 +22,11 @@ class User(AbstractUser):
     def get_absolute_url(self):
         return reverse("blog:author", args=[self.username])
 
+    @property
+    def display_name(self) -> str:
+        """First and last name, or the username for an account without them."""
+        return self.get_full_name() or self.get_username()
+
 
 class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")

@@ -32,6 +32,8 @@ def site(db):
             "category": post.category.slug,
             "author": author.username,
             "superuser": accounts["superuser"].username,
+            "year": f"{post.published_at:%Y}",
+            "month": f"{post.published_at:%m}",
         },
         "post": post,
     }

@@ -132,6 +132,8 @@ def rendered_pages(site):
         "search-blank": anonymous.get("/search/?q="),
         "search-no-words": anonymous.get("/search/?q=%21%3F"),
         "drafts": author.get("/drafts/"),
+        "archive": anonymous.get("/archive/"),
+        "archive-month": anonymous.get(f"/archive/{post.published_at:%Y/%m}/"),
         "post-new": author.get("/post/new/"),
         "post-new-invalid": author.post("/post/new/", {"title": ""}),
         "post-edit": author.get(f"/post/{slug}/edit/"),

@@ -1,0 +1,58 @@
+"""What helps a reader move around: the category menu, the month archive, related and adjacent
+posts. The month list is kept in the cache until the next write (content version)."""
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import TruncMonth
+
+from blog import cache as cache_keys
+from blog.models import Category, Post
+from cblog.page_cache import content_version
+
+RELATED_POSTS = 3
+
+
+def menu_categories():
+    """Categories with a public post, by name: one query on the small categories table, each
+    answered from the post_category_order index. Anonymous pages are kept whole by the page cache."""
+    public = Post.objects.published().filter(category=OuterRef("pk"))
+    return Category.objects.filter(Exists(public)).only("name", "slug")
+
+
+def archive_months() -> list[dict]:
+    """[{"month": date, "total": n}] for every month with a public post, newest first."""
+
+    def read():
+        months = (
+            Post.objects.published()
+            .annotate(month=TruncMonth("published_at"))
+            .order_by()
+            .values("month")
+            .annotate(total=Count("pk"))
+            .order_by("-month")
+        )
+        return [{"month": row["month"].date(), "total": row["total"]} for row in months]
+
+    return cache.get_or_set(cache_keys.archive_months(content_version()), read)
+
+
+def related_posts(post: Post) -> list[Post]:
+    """Up to RELATED_POSTS other public posts of the same category, newest first."""
+    if not post.category_id:
+        return []
+    others = Post.objects.published().exclude(pk=post.pk).only("title", "slug", "published_at")
+    return list(others.filter(category_id=post.category_id)[:RELATED_POSTS])
+
+
+def adjacent_posts(post: Post) -> tuple[Post | None, Post | None]:
+    """The public posts published just before and just after this one."""
+    if not post.is_published:
+        return None, None
+    posts = Post.objects.published().only("title", "slug", "published_at")
+    when = post.published_at
+    older = posts.filter(published_at__lt=when) | posts.filter(published_at=when, pk__lt=post.pk)
+    newer = posts.filter(published_at__gt=when) | posts.filter(published_at=when, pk__gt=post.pk)
+    return (
+        older.order_by("-published_at", "-pk").first(),
+        newer.order_by("published_at", "pk").first(),
+    )
