@@ -33,8 +33,10 @@ def test_a_title_match_ranks_above_a_body_match(river_posts):
 
 
 def test_a_title_match_ranks_first_even_when_it_is_the_older_post(transactional_db):
-    title = PostFactory(title="Harbour lights", content="Evening.")
-    body = PostFactory(title="Evening", content="Harbour harbour harbour, the harbour again.")
+    title = PostFactory(
+        title="Lights over the old harbour wall at night", content="Evening light. " * 300
+    )
+    body = PostFactory(title="Evening", content="Harbour " * 300)
     assert search("harbour") == [title, body]
 
 
