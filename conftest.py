@@ -308,3 +308,63 @@ def fault_proxy(moto_server):
     """A FaultProxy in front of moto; set `.drop = lambda method, path: ...` to inject faults."""
     with running_proxy(moto_server) as proxy:
         yield proxy
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_inline():
+    """Jobs run in the test's process when their write commits, whatever REDIS_URL says, unless
+    a test starts a worker (`job_worker`)."""
+    from cblog.celery import app
+
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on loopback that keeps what it is sent; Django mails to it."""
+    from aiosmtpd.controller import Controller
+
+    from scripts.stack.mail import Mailbox
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = False
+    yield mailbox
+    controller.stop()
+
+
+def reset_connections(app):
+    """Forgets the app's broker connections, so that the next job uses the current broker_url."""
+    import kombu.pools
+
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def job_worker(redis_url, transactional_db):
+    """A Celery worker on the tests' Redis database, in a thread of this process: jobs are sent
+    to the real queue and taken off it by the worker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from cblog.celery import app
+
+    queue = f"test-jobs-{uuid.uuid4().hex[:8]}"
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=redis_url,
+        task_default_queue=queue,
+        broker_connection_retry_on_startup=True,
+    )
+    reset_connections(app)
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30
+    ):
+        yield app
+    app.conf.update(broker_url="memory://", task_always_eager=True)
+    reset_connections(app)

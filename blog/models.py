@@ -189,6 +189,8 @@ class Comment(models.Model):
         default=True, help_text="A new account's first comment waits for a moderator."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the job that mails its notifications, so that they go out once.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "axes",
     "blog",
+    "blog.subscriptions",
     "users",
 ]
 
@@ -214,6 +215,7 @@ THROTTLE_RATES = {
     "post": {"user": "30/h", "ip": "60/h"},
     "comment": {"user": "20/10m", "ip": "60/10m"},
     "like": {"user": "120/h", "ip": "300/h"},
+    "subscribe": {"ip": "10/h", "email": "3/h"},
     "upload": {"user": "20/h", "ip": "40/h"},
     # The editor asks for these while a person types; its script waits between requests.
     "preview": {"user": "60/m"},
@@ -281,7 +283,34 @@ IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 16_384)
 IMAGE_MAX_JPEG_SCANS = env_int("IMAGE_MAX_JPEG_SCANS", 20)
 MAX_REQUEST_BYTES = IMAGE_MAX_BYTES + 1024 * 1024
 
-# Email: the console locally, SMTP when EMAIL_HOST is set.
+# Background jobs (Celery, cblog/celery.py): through JOBS_BROKER_URL (redis://… or sqs://), else
+# REDIS_URL; with neither, a job runs in the web process once its write has committed.
+JOBS_BROKER_URL = env("JOBS_BROKER_URL", REDIS_URL)
+CELERY_BROKER_URL = JOBS_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not JOBS_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = env("JOBS_QUEUE", "cblog-jobs")
+CELERY_TASK_IGNORE_RESULT = True
+# A job is taken off the queue when it has finished: a worker lost mid-job leaves it to another.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that sends a job waits at most about a second for an unreachable queue.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+if JOBS_BROKER_URL.startswith("sqs://"):
+    # The queue is named, never listed or created: the instance role may only use it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "region": env("AWS_REGION", env("AWS_S3_REGION_NAME", "us-east-1")),
+        "predefined_queues": {CELERY_TASK_DEFAULT_QUEUE: {"url": env("JOBS_QUEUE_URL")}},
+        "visibility_timeout": 300,
+        "wait_time_seconds": 20,
+    }
+    # SQS has no broadcast: remote control would need queues the role may not create.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+
+# Email: the console locally, SMTP when EMAIL_HOST is set, SES when EMAIL_SES_REGION is.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "cblog <noreply@localhost>")
 if env("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -290,6 +319,11 @@ if env("EMAIL_HOST"):
     EMAIL_HOST_USER = env("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+elif env("EMAIL_SES_REGION"):
+    # SES's API with the instance role's credentials (django-ses), in AWS.
+    EMAIL_BACKEND = "django_ses.SESBackend"
+    AWS_SES_REGION_NAME = env("EMAIL_SES_REGION")
+    AWS_SES_REGION_ENDPOINT = f"email.{AWS_SES_REGION_NAME}.amazonaws.com"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 

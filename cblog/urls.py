@@ -14,6 +14,7 @@ handler500 = "cblog.views.server_error"
 urlpatterns = [
     path("", include("blog.urls")),
     path("users/", include("users.urls")),
+    path("subscribe/", include("blog.subscriptions.urls")),
     path("admin/", admin.site.urls),
     path("feeds/rss/", LatestPostsFeed(), name="feed-rss"),
     path("feeds/atom/", LatestPostsAtomFeed(), name="feed-atom"),

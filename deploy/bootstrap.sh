@@ -91,7 +91,8 @@ collect_static() {
 install_unit() {
   local unit
   install -d "$UNIT_DIR"
-  for unit in cblog.service cblog-clearsessions.service cblog-clearsessions.timer; do
+  for unit in cblog.service cblog-worker.service cblog-clearsessions.service \
+    cblog-clearsessions.timer cblog-announce.service cblog-announce.timer; do
     sed -e "s|/opt/cblog/current|$APP_DIR|g" -e "s|/opt/cblog/venv|$VENV|g" \
       -e "s|/etc/cblog/cblog.env|$ENV_FILE|g" -e "s|^User=cblog$|User=$SERVICE_USER|" \
       -e "s|^Group=cblog$|Group=$SERVICE_USER|" \
@@ -99,9 +100,10 @@ install_unit() {
   done
   [ "$MANAGE_SYSTEM" = 1 ] || return 0
   systemctl daemon-reload
-  systemctl enable cblog.service cblog-clearsessions.timer
-  systemctl start cblog-clearsessions.timer
-  systemctl restart cblog.service
+  systemctl enable cblog.service cblog-worker.service cblog-clearsessions.timer \
+    cblog-announce.timer
+  systemctl start cblog-clearsessions.timer cblog-announce.timer
+  systemctl restart cblog.service cblog-worker.service
 }
 
 wait_until_healthy() {

@@ -111,7 +111,7 @@ class ProfileForm(ImageUploadMixin, forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["bio"]
+        fields = ["bio", "notify_comments", "notify_replies"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"bio": "A few words shown on your author page."}
 

@@ -32,6 +32,13 @@ class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     bio = models.TextField(max_length=1000, blank=True)
     avatar = OwnedImageField(related_name="profile")
+    # Notification mails; every one of them also carries a one-click link that turns itself off.
+    notify_comments = models.BooleanField(
+        "Email me when someone comments on my posts", default=True
+    )
+    notify_replies = models.BooleanField("Email me when someone replies to me", default=True)
+
+    NOTIFICATIONS = ("notify_comments", "notify_replies")
 
     def __str__(self):
         return f"Profile of {self.user}"

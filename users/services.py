@@ -13,7 +13,13 @@ logger = logging.getLogger(__name__)
 
 
 def profile_update(
-    *, profile: Profile, account: dict, bio: str, avatar: ProcessedImage | None, remove_avatar=False
+    *,
+    profile: Profile,
+    account: dict,
+    bio: str,
+    avatar: ProcessedImage | None,
+    remove_avatar=False,
+    notifications: dict | None = None,
 ) -> Profile:
     """Saves account fields, bio and avatar together; a replaced avatar's objects go after commit.
 
@@ -24,6 +30,8 @@ def profile_update(
     for field, value in account.items():
         setattr(user, field, value)
     profile.bio = bio
+    for field, value in (notifications or {}).items():
+        setattr(profile, field, value)
     with image_replaced(profile, "avatar", avatar, folder="users", remove=remove_avatar):
         user.save()
         profile.save()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from users import views
+from users import notifications, views
 
 app_name = "users"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path(
+        "unsubscribe/<str:token>/",
+        notifications.NotificationUnsubscribeView.as_view(),
+        name="unsubscribe",
+    ),
     path("password-change/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password-change/done/",

@@ -10,6 +10,7 @@ from django.views.generic import CreateView, FormView
 from cblog.images.services import ImageStorageError
 from cblog.throttles import ThrottledFormMixin
 from users.forms import AccountForm, DeferredPasswordResetForm, ProfileForm, RegistrationForm
+from users.models import Profile
 from users.services import account_change_notify, profile_update
 
 
@@ -65,6 +66,7 @@ class ProfileView(LoginRequiredMixin, ThrottledFormMixin, FormView):
                 bio=form.cleaned_data["bio"],
                 avatar=form.new_image,
                 remove_avatar=form.image_removed,
+                notifications={name: form.cleaned_data[name] for name in Profile.NOTIFICATIONS},
             )
         except ImageStorageError:
             form.add_error("avatar", "The picture could not be stored. Please try again.")

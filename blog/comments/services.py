@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from blog.comments.notifications import comment_announce
 from blog.models import Comment, Post
 from blog.services import post_counts_refresh
 
@@ -17,13 +18,16 @@ def comment_is_trusted(*, author, post: Post) -> bool:
 
 
 def comment_create(*, post: Post, author, content: str, parent: Comment | None = None) -> Comment:
-    return Comment.objects.create(
+    """Adds a comment; those it concerns hear of it once it is shown (now, or on approval)."""
+    comment = Comment.objects.create(
         post=post,
         author=author,
         content=content,
         parent=parent,
         is_approved=comment_is_trusted(author=author, post=post),
     )
+    comment_announce(comment=comment)
+    return comment
 
 
 def comments_set_hidden(*, comments, hidden: bool) -> int:
@@ -38,10 +42,14 @@ def comments_set_hidden(*, comments, hidden: bool) -> int:
 def comments_approve(*, comments) -> int:
     """Publishes comments awaiting approval; returns how many were approved."""
     with transaction.atomic():
-        waiting = comments.filter(is_approved=False)
-        post_ids = set(waiting.values_list("post_id", flat=True))
-        changed = waiting.update(is_approved=True, is_hidden=False)
-        post_counts_refresh(post_ids=post_ids)
+        waiting = list(comments.filter(is_approved=False).select_for_update())
+        changed = Comment.objects.filter(pk__in=[c.pk for c in waiting]).update(
+            is_approved=True, is_hidden=False
+        )
+        post_counts_refresh(post_ids={c.post_id for c in waiting})
+        for comment in waiting:
+            comment.is_approved, comment.is_hidden = True, False
+            comment_announce(comment=comment)
     return changed
 
 

@@ -117,6 +117,23 @@ def test_expired_sessions_are_purged_daily_through_the_fleet_lock():
     assert "RandomizedDelaySec" not in timer  # the instances meet at the lock together
 
 
+def test_the_worker_unit_runs_celery_beside_gunicorn_and_the_bootstrap_enables_it():
+    unit = (DEPLOY / "systemd" / "cblog-worker.service").read_text()
+    bootstrap = (DEPLOY / "bootstrap.sh").read_text()
+    assert "/opt/cblog/venv/bin/celery --app cblog worker" in unit
+    assert "User=cblog" in unit and "Restart=always" in unit
+    assert "systemctl enable cblog.service cblog-worker.service" in bootstrap
+
+
+def test_posts_published_without_their_announcement_are_swept_every_five_minutes():
+    service = (DEPLOY / "systemd" / "cblog-announce.service").read_text()
+    timer = (DEPLOY / "systemd" / "cblog-announce.timer").read_text()
+    bootstrap = (DEPLOY / "bootstrap.sh").read_text()
+    assert "manage.py announce_posts" in service
+    assert "OnCalendar=*:0/5" in timer
+    assert "cblog-announce.timer" in bootstrap
+
+
 def test_systemd_unit_runs_gunicorn_hardened_as_its_own_user():
     lines = (DEPLOY / "systemd" / "cblog.service").read_text().splitlines()
     settings = dict(line.split("=", 1) for line in lines if "=" in line and line[0] != "#")

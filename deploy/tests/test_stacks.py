@@ -758,3 +758,41 @@ def test_failed_instance_launches_of_the_group_reach_the_alarm_topic(templates):
         if s["Action"] == "sns:Publish" and s["Effect"] == "Allow"
     }
     assert publishers["events.amazonaws.com"] == {"Ref": "AWS::AccountId"}
+
+
+def test_jobs_have_a_queue_the_instances_alone_use_with_a_dead_letter_queue(templates):
+    app = templates["app"]["Resources"]
+    queue = app["JobQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["JobDeadLetterQueue", "Arn"]
+    }
+    assert queue["VisibilityTimeout"] == 300  # the worker's visibility_timeout (settings)
+    role = app["InstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    jobs = next(s for s in role if s["Sid"] == "JobQueue")
+    assert jobs["Resource"] == {"Fn::GetAtt": ["JobQueue", "Arn"]}
+    assert not {"sqs:CreateQueue", "sqs:ListQueues", "sqs:DeleteQueue"} & set(jobs["Action"])
+
+
+def test_mail_goes_only_from_the_configured_address(templates):
+    role = templates["app"]["Resources"]["InstanceRole"]["Properties"]["Policies"][0]
+    mail = next(s for s in role["PolicyDocument"]["Statement"] if s["Sid"] == "Mail")
+    assert mail["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFromAddress"}}}
+
+
+def test_a_job_waiting_ten_minutes_raises_the_alarm(templates):
+    alarm = templates["app"]["Resources"]["JobQueueAgeAlarm"]["Properties"]
+    assert alarm["MetricName"] == "ApproximateAgeOfOldestMessage"
+    assert alarm["Threshold"] == 600
+    assert "AlarmTopicArn" in json.dumps(alarm["AlarmActions"])
+
+
+def test_instances_read_the_queue_settings_from_their_parameters(stacks, aws_client):
+    names = {
+        p["Name"].rsplit("/", 1)[-1]: p["Value"]
+        for page in aws_client("ssm")
+        .get_paginator("get_parameters_by_path")
+        .paginate(Path="/cblog/cblog-app/")
+        for p in page["Parameters"]
+    }
+    assert names["JOBS_BROKER_URL"] == "sqs://"
+    assert names["JOBS_QUEUE_URL"].endswith("/" + names["JOBS_QUEUE"])

@@ -1,9 +1,10 @@
 """The production topology on loopback ports, for trying the site and for the stack tests.
 
 MariaDB (the shared server on 3306 with a fresh database, or a private server), a Redis server of
-its own (cache, page cache and throttles, nothing persisted), moto as S3 + SQS + DynamoDB, an SMTP
-sink, two gunicorn instances with production settings behind HAProxy (health
-checks on /healthz/ like the ALB), and the indexer draining the bucket's SQS queue into
+its own (cache, page cache, throttles and the job queue, nothing persisted), moto as S3 + SQS +
+DynamoDB, an SMTP sink, two gunicorn instances with production settings behind HAProxy (health
+checks on /healthz/ like the ALB), the job worker (Celery) that mails through the sink, and the
+indexer draining the bucket's SQS queue into
 lambda_indexer.handler like the Lambda trigger.
 
     python -m scripts.stack [--private-db]   # start, print the URL, stop on Ctrl-C

@@ -39,6 +39,10 @@ class Apps:
             "TRUSTED_PROXY_HOPS": "1",
             # Walks and load tests repeat actions from one address far beyond real users' limits.
             "THROTTLES_ENABLED": "false",
+            # Background jobs on that Redis too (JOBS_BROKER_URL defaults to REDIS_URL), in a
+            # queue of this stack's own; mail links name the balancer, as SITE_DOMAIN does in AWS.
+            "JOBS_QUEUE": f"{self.db_name}-jobs",
+            "SITE_DOMAIN": f"127.0.0.1:{self.web_port}",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.smtp.port),
             "EMAIL_USE_TLS": "false",
@@ -103,6 +107,20 @@ class Apps:
         for name in self.instances:
             self.wait_for_app(name)
         self.wait_until_balanced()
+
+    def start_worker(self):
+        """The job worker beside the instances, as its systemd unit runs it on EC2."""
+        command = [
+            BIN / "celery",
+            "--app",
+            "cblog",
+            "worker",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "INFO",
+        ]
+        self.spawn("worker", command, self.env)
 
     def kill_app(self, name):
         """SIGKILL to the gunicorn master and its workers, like an instance that dies."""

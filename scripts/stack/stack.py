@@ -48,6 +48,7 @@ class Stack(Processes, MariaDB, Redis, Moto, Mail, Apps, Balancer):
             for name in self.instances:
                 self.wait_for_app(name)
             self.start_haproxy()
+            self.start_worker()
             indexer = [sys.executable, "-m", "scripts.stack", "indexer", self.queue_url]
             self.spawn("indexer", indexer, self.env)
             self.wait_until_balanced()
@@ -57,7 +58,7 @@ class Stack(Processes, MariaDB, Redis, Moto, Mail, Apps, Balancer):
         return self
 
     def stop(self):
-        for name in ["haproxy", *self.instances, "indexer", "moto", "redis"]:
+        for name in ["haproxy", "worker", *self.instances, "indexer", "moto", "redis"]:
             self.terminate(name)
         self.stop_smtp()
         if not self.private_db:

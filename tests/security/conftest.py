@@ -3,7 +3,11 @@ staff member without permissions and a superuser, each of whom a test can become
 
 import pytest
 
+from blog.subscriptions.models import Subscription
+from blog.subscriptions.services import confirm_path
+from blog.subscriptions.services import unsubscribe_path as subscription_unsubscribe_path
 from blog.tests.factories import CommentFactory, PostFactory
+from users.notifications import unsubscribe_path
 from users.tests.factories import StaffFactory, UserFactory
 
 ROLES = ("anonymous", "other", "author", "staff", "superuser")
@@ -21,6 +25,7 @@ def site(db):
     }
     post = PostFactory(author=author, title="Published")
     draft = PostFactory(author=author, title="Draft", draft=True)
+    subscription = Subscription.objects.create(email="fan@example.com")
     comment = CommentFactory(post=post, author=UserFactory(username="commenter"))
     return {
         "accounts": accounts,
@@ -34,6 +39,9 @@ def site(db):
             "superuser": accounts["superuser"].username,
             "year": f"{post.published_at:%Y}",
             "month": f"{post.published_at:%m}",
+            "unsubscribe": unsubscribe_path(author, "notify_comments").split("/")[-2],
+            "confirm": confirm_path(subscription).split("/")[-2],
+            "leave": subscription_unsubscribe_path(subscription).split("/")[-2],
         },
         "post": post,
     }

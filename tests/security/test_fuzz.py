@@ -23,6 +23,8 @@ FORMS = [
     ("anonymous", "/users/password-reset/", ["email"]),
     ("anonymous", "/users/password-reset/MQ/set-password/", ["new_password1", "new_password2"]),
     ("anonymous", "/admin/login/", ["username", "password", "next"]),
+    ("anonymous", "/subscribe/", ["email"]),
+    ("anonymous", "/subscribe/?author={author}", ["email"]),
     ("author", "/post/new/", ["title", "content", "category", "status", "image"]),
     ("author", "/post/{post}/edit/", ["title", "content", "category", "status", "image"]),
     ("author", "/post/{post}/delete/", ["confirm"]),

@@ -14,8 +14,12 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from blog.subscriptions.models import Subscription
+from blog.subscriptions.services import confirm_path
+from blog.subscriptions.services import unsubscribe_path as subscription_unsubscribe_path
 from blog.tests.factories import CommentFactory, PostFactory
 from cblog.images.tests.factories import ImageFactory
+from users.notifications import unsubscribe_path
 from users.tests.factories import TEST_PASSWORD, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +38,9 @@ STATUS = {
     "429-post-form": 429,
     "429-comment": 429,
     "after-reply-refused": 400,
+    "unsubscribe-invalid": 400,
+    "subscribe-invalid": 400,
+    "subscribe-confirm-invalid": 400,
     "500": 500,
     "503": 503,
 }
@@ -66,7 +73,8 @@ def site(db):
     PostFactory(author=author, title="Unfinished", slug="unfinished", draft=True)
     comment = CommentFactory(post=post, author=UserFactory(username="bo"), content="Lovely *walk*.")
     CommentFactory(post=post, parent=comment, author=author, content="Thank you!")
-    return {"author": author, "post": post}
+    subscription = Subscription.objects.create(email="fan@example.com", author=author)
+    return {"author": author, "post": post, "subscription": subscription}
 
 
 def signed_in(user):
@@ -143,6 +151,19 @@ def rendered_pages(site):
         "after-reply-refused": reader.post(
             f"/post/{slug}/comment/", {"content": "Hi", "parent": "999999"}
         ),
+        "subscribe": anonymous.get("/subscribe/"),
+        "subscribe-author": anonymous.get("/subscribe/?author=ada"),
+        "subscribe-invalid": Client().post("/subscribe/", {"email": "not an address"}),
+        "subscribe-sent": Client().post("/subscribe/", {"email": "new@example.com"}, follow=True),
+        "subscribe-confirm": anonymous.get(confirm_path(site["subscription"])),
+        "subscribe-confirmed": anonymous.post(confirm_path(site["subscription"])),
+        "subscribe-confirm-invalid": anonymous.get("/subscribe/confirm/forged/"),
+        "subscription-unsubscribe": anonymous.get(
+            subscription_unsubscribe_path(site["subscription"])
+        ),
+        "unsubscribe": anonymous.get(unsubscribe_path(site["author"], "notify_comments")),
+        "unsubscribe-done": anonymous.post(unsubscribe_path(site["author"], "notify_comments")),
+        "unsubscribe-invalid": anonymous.get("/users/unsubscribe/forged/"),
         "comment-delete": author.get(f"/comment/{post.comments.first().pk}/delete/"),
         "register": anonymous.get("/users/register/"),
         "register-invalid": Client().post(
