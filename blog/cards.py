@@ -20,6 +20,7 @@ from blog import cache as keys
 from blog.models import Post
 
 BODY_TEMPLATE = "includes/post_card_body.html"
+PICTURE_TEMPLATE = "includes/picture.html"
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class Card:
 
 def drawing_version() -> str:
     """Changes with the card template and the media URLs, so a deploy never serves old cards."""
-    template = get_template(BODY_TEMPLATE).template
-    return repr((template.source, settings.STORAGES["default"], settings.MEDIA_URL))
+    sources = [get_template(name).template.source for name in (BODY_TEMPLATE, PICTURE_TEMPLATE)]
+    return repr((sources, settings.STORAGES["default"], settings.MEDIA_URL))
 
 
 def shown(post: Post) -> tuple:
@@ -44,13 +45,14 @@ def shown(post: Post) -> tuple:
         post.status,
         post.published_at,
         post.image_id,
+        post.image.renditions if post.image_id else None,  # widths added to a stored picture
         post.author.display_name,
         (post.category.name, post.category.slug) if post.category_id else None,
     )
 
 
-def digest(post: Post, version: str) -> str:
-    content = repr((version, shown(post)))
+def digest(post: Post, version: str, eager: bool) -> str:
+    content = repr((version, shown(post), eager))
     return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
 
 
@@ -61,14 +63,24 @@ def post_cards(posts, words=()) -> list[Card]:
     """
     if words:
         body = get_template(BODY_TEMPLATE)
-        return [Card(post, body.render({"post": post, "words": words})) for post in posts]
+        return [
+            Card(post, body.render({"post": post, "words": words, "eager": index == 0}))
+            for index, post in enumerate(posts)
+        ]
     version = drawing_version()
-    wanted = {keys.post_card(digest(post, version)): post for post in posts}
+    # The first card's picture is the list's largest paint: it is fetched first, never lazily.
+    wanted = {
+        keys.post_card(digest(post, version, eager=index == 0)): (post, index == 0)
+        for index, post in enumerate(posts)
+    }
     found = cache.get_many(wanted)
-    missing = {key: post for key, post in wanted.items() if key not in found}
+    missing = {key: shown for key, shown in wanted.items() if key not in found}
     if missing:
         body = get_template(BODY_TEMPLATE)
-        rendered = {key: body.render({"post": post}) for key, post in missing.items()}
+        rendered = {
+            key: body.render({"post": post, "eager": eager})
+            for key, (post, eager) in missing.items()
+        }
         cache.set_many(rendered, settings.CARD_CACHE_SECONDS)
         found.update(rendered)
-    return [Card(post, mark_safe(found[key])) for key, post in wanted.items()]  # noqa: S308
+    return [Card(post, mark_safe(found[key])) for key, (post, _) in wanted.items()]  # noqa: S308

@@ -1,5 +1,6 @@
 """Checks on what the stack stored: rows, bucket objects and index items, polled with a bound."""
 
+import json
 import time
 
 from scripts.stack import BUCKET, TABLE
@@ -19,10 +20,12 @@ def eventually(check, what, timeout=20.0):
 
 def image_keys(stack, image_id):
     """The bucket keys of an Image row's renditions (storage names live under media/)."""
-    (row,) = stack.sql(
-        "SELECT original, display, thumbnail FROM blog_image WHERE id = %s", [image_id]
+    ((*names, renditions),) = stack.sql(
+        "SELECT original, display, thumbnail, renditions FROM blog_image WHERE id = %s",
+        [image_id],
     )
-    return {f"media/{name}" for name in row}
+    names += [rendition["name"] for rendition in json.loads(renditions)]
+    return {f"media/{name}" for name in names}
 
 
 def bucket_keys(stack):

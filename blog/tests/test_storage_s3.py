@@ -22,7 +22,11 @@ from cblog.images.processing import process_image
 from cblog.images.tests.files import make_jpeg, make_png
 from conftest import s3_settings
 
-BLOG_KEY = re.compile(r"^media/blog/([0-9a-f]{32})/(original|display|thumbnail)\.(jpg|png)$")
+BLOG_KEY = re.compile(
+    r"^media/blog/([0-9a-f]{32})/((original|display|thumbnail)\.(jpg|png)|w[0-9]+\.webp)$"
+)
+# The original, display and thumbnail, and WebP at 1200, 960, 640, 480 and 320 px.
+BLOG_OBJECTS = 8
 USERS_KEY = re.compile(r"^media/users/([0-9a-f]{32})/(original|display|thumbnail)\.jpg$")
 
 
@@ -88,13 +92,13 @@ def proxied_settings(bucket, endpoint_url):
 # What is stored
 
 
-def test_a_post_created_through_the_view_stores_three_objects_under_one_media_blog_uuid(
+def test_a_post_created_through_the_view_stores_its_objects_under_one_media_blog_uuid(
     author, s3, s3_media
 ):
-    post = create_through_view(author)
+    post = create_through_view(author, width=1600, height=1200)
     keys = set(bucket_objects(s3, s3_media))
     matches = [BLOG_KEY.match(key) for key in keys]
-    assert len(keys) == 3 and all(matches)
+    assert len(keys) == BLOG_OBJECTS and all(matches)
     assert len({match[1] for match in matches}) == 1
     assert keys == keys_of(post.image)
 
@@ -112,8 +116,12 @@ def test_stored_objects_carry_the_content_type_of_their_format(
 ):
     author.post("/post/new/", post_form(image=upload))
     keys = bucket_objects(s3, s3_media)
-    types = {s3.head_object(Bucket=s3_media, Key=key)["ContentType"] for key in keys}
-    assert len(keys) == 3 and types == {content_type}
+    types = {
+        key.rsplit(".", 1)[1]: s3.head_object(Bucket=s3_media, Key=key)["ContentType"]
+        for key in keys
+    }
+    extension = {"image/jpeg": "jpg", "image/png": "png"}[content_type]
+    assert types == {extension: content_type, "webp": "image/webp"}
 
 
 def test_stored_jpegs_carry_no_exif_and_no_gps(author, s3, s3_media):
@@ -136,6 +144,10 @@ def test_renditions_fit_their_widths_and_the_database_has_the_stored_dimensions(
     assert stored["display"] == (image.display_width, image.display_height)
     assert stored["thumbnail"] == (image.thumbnail_width, image.thumbnail_height)
     assert image.display_width <= 1200 and image.thumbnail_width <= 480
+    for rendition in image.renditions:
+        size = stored_image(s3, s3_media, f"media/{rendition['name']}").size
+        assert size == (rendition["width"], rendition["height"])
+    assert [rendition["width"] for rendition in image.renditions] == [1200, 960, 640, 480, 320]
 
 
 def test_stored_objects_grant_nothing_beyond_the_bucket_owner(author, s3, s3_media):
@@ -150,9 +162,9 @@ def test_stored_objects_grant_nothing_beyond_the_bucket_owner(author, s3, s3_med
 
 def test_uploads_send_no_acl_header(author, s3_media, fault_proxy):
     with override_settings(**proxied_settings(s3_media, fault_proxy.url)):
-        create_through_view(author)
+        post = create_through_view(author)
     puts = [headers for method, _, headers in fault_proxy.requests if method == "PUT"]
-    assert len(puts) == 3
+    assert len(puts) == len(post.image.file_names)
     assert not any(name.lower() == "x-amz-acl" for headers in puts for name in headers)
 
 
@@ -312,7 +324,8 @@ def test_concurrent_uploads_of_files_with_the_same_name_never_overwrite_each_oth
         thread.join()
     assert errors == []
     images = list(Image.objects.all())
-    assert len(bucket_objects(s3, s3_media)) == 12
+    # Three JPEGs each; WebP at its own width, 480 and 320 px, and 640 px for those wider.
+    assert len(bucket_objects(s3, s3_media)) == 4 * 3 + 4 * 3 + 3
     assert set(bucket_objects(s3, s3_media)) == set().union(*(keys_of(image) for image in images))
     for image in images:
         original = stored_image(s3, s3_media, f"media/{image.original.name}")

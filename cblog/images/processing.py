@@ -26,6 +26,14 @@ JPEG_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7]")
 # Originals larger than twice this are scaled by 1/2, 1/4 or 1/8 (JPEG DCT scaling) to stay fast.
 ORIGINAL_MIN_SIDE = 1600
 JPEG_QUALITY = 82
+# libwebp's fastest method: the slower ones save 5-15% of bytes for 2-4x the CPU, and four
+# widths must fit the upload's CPU budget. AVIF is not made: at its fastest speed it costs more
+# than the whole budget for the dearest accepted picture (README, Images).
+WEBP_QUALITY = 80
+WEBP_METHOD = 0
+# Lossy transparency: a lossless alpha plane costs a quarter more CPU on a noisy one.
+WEBP_ALPHA_QUALITY = 70
+WEBP_MAX_SIDE = 16383
 # zlib's fastest level: higher ones cost up to 10x the CPU on noisy transparent pictures.
 PNG_COMPRESS_LEVEL = 1
 # Box-reduce by whole factors first, then bicubic over the last 2x or more: sharp and cheap.
@@ -39,6 +47,8 @@ class ImageSpec:
     display_width: int
     thumbnail_width: int
     square: bool = False
+    # Widths of the WebP renditions that <picture> offers browsers; none for avatars.
+    variant_widths: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,9 +65,14 @@ class ProcessedImage:
     original: Rendition
     display: Rendition
     thumbnail: Rendition
+    variants: tuple[Rendition, ...] = ()
 
 
-POST_IMAGE = ImageSpec(display_width=1200, thumbnail_width=480, square=False)
+# The display and thumbnail JPEGs are the fallback for browsers without WebP, and what feeds and
+# link previews show; a transparent picture's are its WebPs.
+POST_IMAGE = ImageSpec(
+    display_width=1200, thumbnail_width=480, square=False, variant_widths=(1200, 960, 640, 480, 320)
+)
 AVATAR_IMAGE = ImageSpec(display_width=400, thumbnail_width=96, square=True)
 
 
@@ -255,10 +270,69 @@ def _renditions(base: Image.Image, spec: ImageSpec) -> ProcessedImage:
         display_image = resizing.result()
         # The display is already cropped and small: the cheapest good source for the thumbnail.
         resizing = pool.submit(_resize, display_image, spec.thumbnail_width, spec.square)
-        display = original if display_image is base else _encode(display_image)
+        variants = tuple(
+            _encode_webp(image)
+            for image in _ladder(base, display_image, spec.variant_widths)
+            if max(image.size) <= WEBP_MAX_SIDE  # a sliver too tall for WebP keeps its JPEGs
+        )
+        display = _shown(display_image, base, original, variants)
         thumbnail_image = resizing.result()
-    thumbnail = display if thumbnail_image is display_image else _encode(thumbnail_image)
-    return ProcessedImage(original=original, display=display, thumbnail=thumbnail)
+    if thumbnail_image is display_image:
+        thumbnail = display
+    else:
+        thumbnail = _shown(thumbnail_image, base, original, variants)
+    return ProcessedImage(
+        original=original, display=display, thumbnail=thumbnail, variants=variants
+    )
+
+
+def _shown(image: Image.Image, base: Image.Image, original, variants) -> Rendition:
+    if image is base:
+        return original
+    if image.mode == "RGBA":
+        # A transparent picture's PNGs would be the dearest encodes of the upload: its WebP of
+        # the same width serves instead.
+        for variant in variants:
+            if variant.width == image.width:
+                return variant
+    return _encode(image)
+
+
+def _ladder(base: Image.Image, display: Image.Image, widths) -> list[Image.Image]:
+    """One picture per width, each resized from the next larger one; widths the picture does not
+    reach collapse into its own width, once."""
+    pictures, source = [], base
+    for width in sorted(widths, reverse=True):
+        width = min(width, base.width)
+        if pictures and width >= pictures[-1].width:
+            continue
+        if width == display.width:
+            source = display
+        elif width != source.width:
+            # Heights from the base's ratio, so that rounding never drifts down the ladder.
+            height = max(1, round(base.height * width / base.width))
+            source = source.resize(
+                (width, height), Image.Resampling.BICUBIC, reducing_gap=REDUCING_GAP
+            )
+            source.info = base.info
+        pictures.append(source)
+    return pictures
+
+
+def _encode_webp(image: Image.Image) -> Rendition:
+    buffer = io.BytesIO()
+    icc = {"icc_profile": image.info["icc_profile"]} if "icc_profile" in image.info else {}
+    if image.mode == "L":  # WebP has no grey mode; the grey profile no longer applies
+        image, icc = image.convert("RGB"), {}
+    image.save(
+        buffer,
+        "WEBP",
+        quality=WEBP_QUALITY,
+        method=WEBP_METHOD,
+        alpha_quality=WEBP_ALPHA_QUALITY,
+        **icc,
+    )
+    return Rendition(buffer.getvalue(), image.width, image.height, "webp", "image/webp")
 
 
 def _resize(image: Image.Image, width: int, square: bool) -> Image.Image:

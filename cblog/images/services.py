@@ -49,6 +49,7 @@ def image_uploaded(processed: ProcessedImage | None, *, folder: str):
                 )
                 uploaded.append(name)
                 setattr(image, field, name)
+            image.renditions = variants_uploaded(processed.variants, prefix, uploaded)
         except Exception as exc:
             logger.exception("Upload to %s failed", prefix)
             raise ImageStorageError("The image could not be stored.") from exc
@@ -63,6 +64,26 @@ def image_uploaded(processed: ProcessedImage | None, *, folder: str):
     except BaseException:
         files_delete(uploaded)
         raise
+
+
+def variants_uploaded(variants, prefix: str, uploaded: list) -> list[dict]:
+    """Uploads the variants under prefix, appending each name to `uploaded` as soon as it is
+    stored; returns what Image.renditions keeps of them."""
+    renditions = []
+    for variant in variants:
+        name = default_storage.save(
+            f"{prefix}/w{variant.width}.{variant.extension}", ContentFile(variant.content)
+        )
+        uploaded.append(name)
+        renditions.append(
+            {
+                "name": name,
+                "type": variant.content_type,
+                "width": variant.width,
+                "height": variant.height,
+            }
+        )
+    return renditions
 
 
 def image_delete_files_on_commit(image: Image):

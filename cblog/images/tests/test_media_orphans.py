@@ -71,12 +71,20 @@ def test_lists_rows_whose_objects_are_missing(drift):
 
 
 def test_the_summary_counts_objects_images_orphans_and_missing_objects(drift):
-    assert run().splitlines()[-1] == "7 objects, 2 images: 2 orphan objects, 1 missing objects"
+    # Each 400 px image: original, display, thumbnail, and WebP at 400 and 320 px.
+    assert run().splitlines()[-1] == "11 objects, 2 images: 2 orphan objects, 1 missing objects"
+
+
+def test_a_missing_webp_rendition_is_a_missing_object(drift):
+    name = drift["intact"].renditions[0]["name"]
+    default_storage.delete(name)
+
+    assert f"{name} (image {drift['intact'].pk})" in run().split("Missing objects")[1]
 
 
 def test_a_store_without_drift_reports_no_orphans_and_nothing_missing(media, db):
     stored_image()
-    assert run() == "3 objects, 1 images: 0 orphan objects, 0 missing objects\n"
+    assert run() == "5 objects, 1 images: 0 orphan objects, 0 missing objects\n"
 
 
 def test_delete_removes_the_orphans_and_keeps_every_referenced_object_and_row(drift):

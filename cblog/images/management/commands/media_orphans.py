@@ -28,10 +28,11 @@ def stored_names(storage, folder="", progress=None):
 def referenced_names():
     """Each name an Image row refers to, with the row's primary key."""
     fields = Image.FILE_FIELDS
+    rows = Image.objects.values_list("pk", "renditions", *fields).iterator()
     return {
         name: pk
-        for pk, *names in Image.objects.values_list("pk", *fields).iterator()
-        for name in names
+        for pk, renditions, *names in rows
+        for name in [*names, *(rendition["name"] for rendition in renditions)]
         if name
     }
 
