@@ -23,13 +23,15 @@ class PublicationFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return Post.Status.choices
+        return [*Post.Status.choices, ("scheduled", "Scheduled")]
 
     def queryset(self, request, queryset):
         if self.value() == Post.Status.PUBLISHED:
             return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
         if self.value() == Post.Status.DRAFT:
-            return queryset.drafts()
+            return queryset.filter(status=Post.Status.DRAFT)
         return queryset
 
 
@@ -79,7 +81,8 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unpublish selected posts (back to draft)")
     def unpublish(self, request, queryset):
-        count = queryset.published().update(status=Post.Status.DRAFT)
+        # Scheduled posts too: they would otherwise still go public at their time.
+        count = queryset.filter(status=Post.Status.PUBLISHED).update(status=Post.Status.DRAFT)
         content_changed()
         self.message_user(request, f"{count} post(s) moved back to drafts.", messages.SUCCESS)
 

@@ -14,5 +14,9 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from blog import signals  # noqa: F401
+        from blog.models import next_publication
+        from cblog import page_cache
+
+        page_cache.changes_at(next_publication)
 
         post_migrate.connect(search_index_repair, sender=self)

@@ -1,7 +1,7 @@
 """Post cards, rendered once for what they show and shared by every list and every reader.
 
 A card's HTML is kept in the cache under a digest of everything it shows (title, slug, excerpt,
-status, date, picture, author's and category's names) and of the template and media settings
+status, date, whether it is public yet, picture, author's and category's names) and of the template and media settings
 that draw it. An edit or a renamed author makes a new key, so no write has to invalidate a card
 and no instance can serve a stale one; unused ones expire. The like, comment and view counts
 change on every read and write, so they are rendered outside the cached part, fresh each time.
@@ -44,6 +44,7 @@ def shown(post: Post) -> tuple:
         post.excerpt,
         post.status,
         post.published_at,
+        post.is_published,  # a scheduled post's card changes when its time comes
         post.image_id,
         post.image.renditions if post.image_id else None,  # widths added to a stored picture
         post.author.display_name,

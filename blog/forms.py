@@ -1,4 +1,7 @@
+from datetime import datetime
+
 from django import forms
+from django.conf import settings
 
 from blog.models import Post
 from cblog.images.forms import ImageUploadField, ImageUploadMixin
@@ -11,10 +14,29 @@ def clean_title(title: str) -> str:
     return title
 
 
+class DateTimeLocalInput(forms.widgets.Input):
+    """A browser's date-time picker; not a TextInput, so that no placeholder is added to it."""
+
+    input_type = "datetime-local"
+    FORMAT = "%Y-%m-%dT%H:%M"
+
+    def format_value(self, value):
+        if isinstance(value, datetime):  # already in the current time zone (DateTimeField)
+            return value.strftime(self.FORMAT)
+        return super().format_value(value)
+
+
 class PostForm(ImageUploadMixin, forms.ModelForm):
     # Not a model field: the upload becomes an Image row through the service.
     image = ImageUploadField(help_text="JPEG, PNG, WebP or GIF, up to 10 MB.")
-    field_order = ["title", "content", "image", "category", "status"]
+    publish_at = forms.DateTimeField(
+        required=False,
+        label="Publish at",
+        widget=DateTimeLocalInput,
+        help_text=f"Time zone {settings.TIME_ZONE}. With status Published, a future time schedules "
+        "the post; blank means now.",
+    )
+    field_order = ["title", "content", "image", "category", "status", "publish_at"]
 
     class Meta:
         model = Post
@@ -25,14 +47,24 @@ class PostForm(ImageUploadMixin, forms.ModelForm):
             "Images show only from this site's uploads; others become links."
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("publish_at", self.instance.published_at)
+        self.was_public = self.instance.is_published
+
     def clean_title(self):
         return clean_title(self.cleaned_data["title"])
 
     @property
     def post_data(self):
-        return {
+        data = {
             field: self.cleaned_data[field] for field in ("title", "content", "category", "status")
         }
+        publish_at = self.cleaned_data["publish_at"]
+        if publish_at is None and self.was_public:
+            publish_at = self.instance.published_at  # a blank field never re-dates a public post
+        data["published_at"] = publish_at
+        return data
 
 
 class DraftAutosaveForm(forms.ModelForm):

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
+from django.utils import timezone
 
 from cblog.images.models import OwnedImageField
 
@@ -41,8 +42,13 @@ BODY_START = 4000
 
 
 def public_condition() -> Q:
-    """What makes a post public: every published/draft query is built from this one condition."""
-    return Q(status=Post.Status.PUBLISHED)
+    """What makes a post public: every published/draft query is built from this one condition.
+
+    A published post whose publication time is still ahead is scheduled: it turns public by
+    itself when the clock passes that time, so no job has to flip it. The time is read when the
+    query is built, so querysets must be built per request, never once at import.
+    """
+    return Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
 
 class PostQuerySet(models.QuerySet):
@@ -50,7 +56,13 @@ class PostQuerySet(models.QuerySet):
         return self.filter(public_condition())
 
     def drafts(self):
+        """Everything readers cannot see yet: drafts and scheduled posts."""
         return self.exclude(public_condition())
+
+    def scheduled(self):
+        # The rest of public_condition()'s published posts (post_prepare dates every one),
+        # written as a range so that it is read off the post_published_order index.
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def visible_to(self, user):
         """Published posts, plus the user's own drafts; staff see every draft."""
@@ -155,10 +167,23 @@ class Post(models.Model):
     @property
     def is_published(self):
         # The in-memory twin of public_condition(): a change to one is a change to both.
-        return self.status == self.Status.PUBLISHED
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_published
 
     def can_edit(self, user):
         return user.is_authenticated and (user.is_staff or user.pk == self.author_id)
+
+
+def next_publication():
+    """When the next scheduled post turns public (None when none is scheduled)."""
+    return Post.objects.scheduled().aggregate(next=Min("published_at"))["next"]
 
 
 class CommentQuerySet(models.QuerySet):

@@ -19,9 +19,10 @@ VIEW_WINDOW = 30 * 60
 def post_prepare(post: Post):
     """Readies a post for saving: the one place that stamps published_at and renders Markdown.
 
-    A published post keeps its first publication date; a draft keeps whatever date it had.
+    A published post keeps its first publication date, or the future one it is scheduled for;
+    a draft keeps whatever date it had.
     """
-    if post.is_published and not post.published_at:
+    if post.status == Post.Status.PUBLISHED and not post.published_at:
         post.published_at = timezone.now()
     post.content_html = render_markdown(post.content)
     post.excerpt = plain_text_excerpt(post.content_html)
@@ -69,9 +70,9 @@ def post_update(
 
 
 def posts_publish(*, posts) -> int:
-    """Publishes the drafts among `posts`; returns how many were published."""
+    """Publishes the drafts among `posts` (scheduled ones keep their time); returns how many."""
     with transaction.atomic():
-        drafts = list(posts.drafts())
+        drafts = list(posts.filter(status=Post.Status.DRAFT))
         for post in drafts:
             post.status = Post.Status.PUBLISHED
             post_prepare(post)

@@ -129,7 +129,7 @@ class SearchView(PostListMixin, ListView):
 
 
 class DraftListView(LoginRequiredMixin, PostListMixin, ListView):
-    heading = "Your drafts"
+    heading = "Your drafts and scheduled posts"
 
     def get_queryset(self):
         return (
@@ -247,7 +247,9 @@ class PostDeleteView(EditablePostMixin, DeleteView):
 class LikeToggleView(LoginRequiredMixin, ThrottleMixin, SingleObjectMixin, View):
     throttle_scopes = ("like",)
     http_method_names = ["post"]
-    queryset = Post.objects.published()
+
+    def get_queryset(self):
+        return Post.objects.published()  # per request: "published" depends on the time
 
     def post(self, request, *args, **kwargs):
         post = self.get_object()

@@ -6,12 +6,17 @@ gets a 304) and, where the cache is shared by every instance (REDIS_URL), kept w
 and the content version. Every write bumps the version after its commit (`content_changed`), so
 the next request on any instance renders afresh. Every other request's page is `private`.
 
+Content can also change without a write: a scheduled post turns public when its time comes. Apps
+name such moments with `changes_at(source)`; a kept page, and its max-age, never outlive the next.
+
 Per-process local memory never holds pages: one worker's bump would leave the others' pages stale.
 The middleware is cblog.middleware.CacheControlMiddleware.
 """
 
 import hashlib
 import time
+from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -19,6 +24,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -27,6 +33,23 @@ from django.utils.cache import (
 )
 
 VERSION_KEY = "page-version"
+
+# Callables returning the next time content changes by itself (or None), registered by apps.
+change_sources: list[Callable[[], datetime | None]] = []
+
+
+def changes_at(source: Callable[[], datetime | None]):
+    change_sources.append(source)
+
+
+def seconds_until_next_change(limit: int) -> int:
+    """`limit`, or fewer when some content changes by itself before then (at least 1)."""
+    now = timezone.now()
+    for source in change_sources:
+        when = source()
+        if when is not None:
+            limit = min(limit, max(1, int((when - now).total_seconds()) + 1))
+    return limit
 
 
 def content_version() -> int:
@@ -87,11 +110,15 @@ def serve(request, get_response):
         response = get_response(request)
         if not is_shareable(response):
             return response
+        lifetime = settings.PAGE_MAX_AGE + settings.PAGE_STALE_SECONDS
+        if key:  # only the shared cache's pages may stay long enough to need the lookup
+            lifetime = seconds_until_next_change(max(lifetime, settings.PAGE_CACHE_SECONDS))
+        max_age = min(settings.PAGE_MAX_AGE, lifetime)
         patch_cache_control(
             response,
             public=True,
-            max_age=settings.PAGE_MAX_AGE,
-            stale_while_revalidate=settings.PAGE_STALE_SECONDS,
+            max_age=max_age,
+            stale_while_revalidate=min(settings.PAGE_STALE_SECONDS, lifetime - max_age),
         )
         patch_vary_headers(response, ["Cookie"])
         set_response_etag(response)
@@ -101,5 +128,5 @@ def serve(request, get_response):
                 "headers": dict(response.headers),
                 "on_hit": getattr(response, "on_cache_hit", None),
             }
-            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+            cache.set(key, stored, min(settings.PAGE_CACHE_SECONDS, lifetime))
     return get_conditional_response(request, etag=response["ETag"], response=response)
