@@ -8,8 +8,12 @@ from django.core.cache import cache
 
 from blog import services
 from blog.models import Post
+from blog.sitemaps import PostSitemap
 from blog.tests.factories import CategoryFactory, PostFactory
 from users.tests.factories import UserFactory
+
+# InnoDB's full-text index sees rows only once they are committed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 TITLE = "Moonrise over the harbour"
@@ -68,8 +72,11 @@ def push_to_second_page(user):
 
 
 def shows(client, path):
+    marker = MARKERS.get(path, TITLE)
+    if path == "/sitemap-posts.xml":  # sitemap pages hold id ranges; MariaDB's ids keep growing
+        path += f"?p={(Post.objects.get(slug='moonrise').pk - 1) // PostSitemap.limit + 1}"
     response = client.get(path)
-    return response.status_code == 200 and MARKERS.get(path, TITLE) in response.text
+    return response.status_code == 200 and marker in response.text
 
 
 def test_a_post_with_a_future_time_is_scheduled_not_published(scheduled):
