@@ -159,10 +159,11 @@ def _no_page_cache(settings):
 
 @pytest.fixture(scope="session")
 def redis_url():
-    """The tests' own Redis database: REDIS_URL when set, else database 5 on 127.0.0.1:6379."""
+    """The tests' own Redis database: REDIS_URL when set, else database 4 on 127.0.0.1:6379
+    (the MariaDB pass, which runs beside this one, uses database 5)."""
     import redis
 
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/5"
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/4"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError:
