@@ -114,7 +114,7 @@ def test_pages_are_kept_exactly_as_long_as_the_app_says_and_never_when_private(
     assert stored_for(pages, client.get("/")["Cache-Control"]) == 0
 
 
-def test_a_form_page_for_an_anonymous_reader_is_not_kept(templates, client):
+def test_a_form_page_for_an_anonymous_reader_is_not_kept(templates, client, db):
     response = client.get("/users/login/")
     assert stored_for(policy(templates, "/"), response["Cache-Control"]) == 0
 
