@@ -322,6 +322,17 @@ def _jobs_run_inline():
 
 
 @pytest.fixture
+def after_commit(db, django_capture_on_commit_callbacks):
+    """Runs a write (or a request), then the jobs it queued for after its commit."""
+
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def smtp_sink(settings):
     """A real SMTP server on loopback that keeps what it is sent; Django mails to it."""
     from aiosmtpd.controller import Controller

@@ -1,5 +1,6 @@
 """How every form renders: invalid fields marked, the others left alone (django-bootstrap5)."""
 
+from django import forms
 from django_bootstrap5.renderers import FieldRenderer
 
 
@@ -9,3 +10,21 @@ class ErrorsOnlyFieldRenderer(FieldRenderer):
 
     def get_server_side_validation_classes(self):
         return "is-invalid" if self.field_errors else ""
+
+
+class HoneypotForm(forms.Form):
+    """Adds `website`, a honeypot: hidden from people by the stylesheet (`.form-trap`), filled in
+    by bots. A filled-in form is refused with `spam_message`, said above the form."""
+
+    spam_message = "This looks automated, so it was not sent."
+
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(self.spam_message, code="honeypot")
+        return super().clean()

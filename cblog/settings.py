@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "cblog",
     "cblog.images",
+    "cblog.pages",
     "csp",
     "django_bootstrap5",
     "axes",
@@ -216,6 +217,7 @@ THROTTLE_RATES = {
     "comment": {"user": "20/10m", "ip": "60/10m"},
     "like": {"user": "120/h", "ip": "300/h"},
     "subscribe": {"ip": "10/h", "email": "3/h"},
+    "contact": {"ip": "5/h", "email": "3/h"},
     "upload": {"user": "20/h", "ip": "40/h"},
     # The editor asks for these while a person types; its script waits between requests.
     "preview": {"user": "60/m"},
@@ -311,6 +313,8 @@ if JOBS_BROKER_URL.startswith("sqs://"):
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 
 # Email: the console locally, SMTP when EMAIL_HOST is set, SES when EMAIL_SES_REGION is.
+# Who reads contact messages (and Django's error reports); unset: the active superusers' addresses.
+ADMINS = [(address, address) for address in env_list("DJANGO_ADMINS")]
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "cblog <noreply@localhost>")
 if env("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("blog.urls")),
     path("users/", include("users.urls")),
     path("subscribe/", include("blog.subscriptions.urls")),
+    path("", include("cblog.pages.urls")),
     path("admin/", admin.site.urls),
     path("feeds/rss/", LatestPostsFeed(), name="feed-rss"),
     path("feeds/atom/", LatestPostsAtomFeed(), name="feed-atom"),

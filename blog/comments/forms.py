@@ -1,22 +1,16 @@
 from django import forms
 
 from blog.models import Comment, Post
+from cblog.forms import HoneypotForm
 
 SPAM_MESSAGE = "This comment looks automated, so it was not saved."
 
 
-class CommentForm(forms.ModelForm):
-    """A comment, or a reply when `parent` names a comment shown on the same post.
+class CommentForm(HoneypotForm, forms.ModelForm):
+    """A comment, or a reply when `parent` names a comment shown on the same post."""
 
-    `website` is a honeypot: hidden from people by the stylesheet, filled in by bots.
-    """
-
+    spam_message = SPAM_MESSAGE
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    website = forms.CharField(
-        required=False,
-        label="Leave this field empty",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     class Meta:
         model = Comment
@@ -27,12 +21,6 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, post: Post | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.post, self.user = post, user
-
-    def clean(self):
-        # Said above the form: the field itself is out of sight.
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(SPAM_MESSAGE, code="honeypot")
-        return super().clean()
 
     def clean_parent(self):
         """The comment replied to: on this post and shown to this user, else an error."""

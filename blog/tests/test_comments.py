@@ -166,4 +166,4 @@ def test_a_filled_honeypot_is_refused_with_a_message_and_nothing_stored(reader, 
 def test_the_honeypot_is_out_of_sight_in_every_comment_form(reader, post, thread):
     page = reader.get(f"/post/{post.slug}/").text
     assert page.count('name="website"') == 2  # the new-comment form and the thread's reply form
-    assert page.count('class="comment-trap') == 2
+    assert page.count('class="form-trap') == 2

@@ -29,6 +29,7 @@ DATA = {
     },
     "/users/password-reset/": {"email": "author@example.com"},
     "/subscribe/": {"email": "reader@example.com"},
+    "/contact/": {"name": "Reader", "email": "reader@example.com", "message": "Hello"},
     "/admin/blog/post/{post_pk}/delete/": {"post": "yes"},
 }
 
@@ -82,6 +83,12 @@ AUTHORIZATION = [
     ("GET",  "/subscribe/unsubscribe/{leave}/",      200, 200, 200, 200, 200),
     ("POST", "/subscribe/unsubscribe/{leave}/",      200, 200, 200, 200, 200),
     ("GET",  "/admin/subscriptions/subscription/",   302, 302, 302, 403, 200),
+    ("GET",  "/about/",                              200, 200, 200, 200, 200),
+    ("GET",  "/contact/",                            200, 200, 200, 200, 200),
+    ("POST", "/contact/",                            302, 302, 302, 302, 302),
+    ("GET",  "/admin/pages/sitepage/",               302, 302, 302, 403, 200),
+    ("GET",  "/admin/pages/sitepage/add/",           302, 302, 302, 403, 403),
+    ("GET",  "/admin/pages/contactmessage/",         302, 302, 302, 403, 200),
     ("GET",  "/users/unsubscribe/{unsubscribe}/",    200, 200, 200, 200, 200),
     ("POST", "/users/unsubscribe/{unsubscribe}/",    200, 200, 200, 200, 200),
     ("GET",  "/users/unsubscribe/forged/",           400, 400, 400, 400, 400),

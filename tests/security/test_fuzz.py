@@ -25,6 +25,7 @@ FORMS = [
     ("anonymous", "/admin/login/", ["username", "password", "next"]),
     ("anonymous", "/subscribe/", ["email"]),
     ("anonymous", "/subscribe/?author={author}", ["email"]),
+    ("anonymous", "/contact/", ["name", "email", "message", "website"]),
     ("author", "/post/new/", ["title", "content", "category", "status", "image"]),
     ("author", "/post/{post}/edit/", ["title", "content", "category", "status", "image"]),
     ("author", "/post/{post}/delete/", ["confirm"]),

@@ -41,6 +41,7 @@ STATUS = {
     "unsubscribe-invalid": 400,
     "subscribe-invalid": 400,
     "subscribe-confirm-invalid": 400,
+    "contact-invalid": 400,
     "500": 500,
     "503": 503,
 }
@@ -158,6 +159,12 @@ def rendered_pages(site):
         "subscribe-confirm": anonymous.get(confirm_path(site["subscription"])),
         "subscribe-confirmed": anonymous.post(confirm_path(site["subscription"])),
         "subscribe-confirm-invalid": anonymous.get("/subscribe/confirm/forged/"),
+        "about": anonymous.get("/about/"),
+        "contact": anonymous.get("/contact/"),
+        "contact-invalid": Client().post("/contact/", {"email": "not an address"}),
+        "contact-sent": Client().post(
+            "/contact/", {"name": "Eve", "email": "eve@example.com", "message": "Hi"}, follow=True
+        ),
         "subscription-unsubscribe": anonymous.get(
             subscription_unsubscribe_path(site["subscription"])
         ),

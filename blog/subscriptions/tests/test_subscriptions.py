@@ -22,17 +22,6 @@ from users.tests.factories import StaffFactory, UserFactory
 
 
 @pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Runs a write, then the jobs it queued for after its commit."""
-
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def author(db):
     author = UserFactory(username="ann")
     PostFactory(author=author, published_at=timezone.now() - timedelta(days=30))
