@@ -1,6 +1,7 @@
 """`manage.py check --database default`: accounts stored before normalisation that now clash."""
 
 from django.core import checks
+from django.db import connection
 from django.db.models import Count
 
 from users.identity import DEFAULT_IGNORABLE, canonical_email, username_skeleton
@@ -8,9 +9,11 @@ from users.identity import DEFAULT_IGNORABLE, canonical_email, username_skeleton
 
 @checks.register(checks.Tags.database)
 def accounts_are_distinct(app_configs=None, databases=None, **kwargs):
-    if not databases:
-        return []
     from users.models import User
+
+    # `migrate` runs database checks first: on a new database there is nothing to check yet.
+    if not databases or User._meta.db_table not in connection.introspection.table_names():
+        return []
 
     warnings = []
     addresses = {}
