@@ -10,6 +10,8 @@ settings.configure(
     DEBUG=False,
     SECRET_KEY="bench-bare-view",  # noqa: S106
     ALLOWED_HOSTS=["*"],
+    # The access logger of deploy/gunicorn.conf.py reads it, for the bare view as for the app.
+    TRUSTED_PROXY_HOPS=0,
     ROOT_URLCONF=__name__,
     MIDDLEWARE=[
         "django.middleware.security.SecurityMiddleware",
