@@ -11,6 +11,7 @@ import argparse
 import hashlib
 import json
 import mimetypes
+import os
 import sys
 import tempfile
 import time
@@ -21,7 +22,7 @@ import boto3
 import yaml
 from botocore.exceptions import ClientError
 
-from deploy import release
+from deploy import database_user, release
 from lambda_indexer import build_zip
 
 DEPLOY = Path(__file__).resolve().parent
@@ -252,6 +253,12 @@ class Driver:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
             return self.upload_once(bucket, f"lambda/lambda_indexer-{digest}.zip", path)
 
+    def upload_database_user(self, bucket):
+        with tempfile.TemporaryDirectory() as folder:
+            url = os.environ.get("RDS_CA_BUNDLE_URL") or release.RDS_CA_URL
+            path = database_user.build(Path(folder), url)
+            return self.upload_once(bucket, f"lambda/{path.name}", path)
+
     def upload_release(self, bucket):
         with tempfile.TemporaryDirectory() as folder:
             path = release.build(Path(folder))
@@ -299,7 +306,10 @@ class Driver:
     def up(self, release_key=None):
         self.deploy("artifacts")
         bucket = self.outputs("artifacts")["ArtifactBucket"]
-        indexer_key = self.upload_indexer(bucket)
+        code = {
+            "IndexerCodeKey": self.upload_indexer(bucket),
+            "DatabaseUserCodeKey": self.upload_database_user(bucket),
+        }
         release_key = (
             release_key
             or self.current_parameter("app", "ReleaseKey")
@@ -309,9 +319,9 @@ class Driver:
         self.deploy("security", CloudFrontPrefixListId=self.cloudfront_prefix_list())
         # Protection comes after the first create, so that a failed create can roll back.
         protect = "false" if self.describe("data") is None else "true"
-        created = self.deploy("data", IndexerCodeKey=indexer_key, DeletionProtection=protect)
+        created = self.deploy("data", **code, DeletionProtection=protect)
         if created:
-            self.deploy("data", IndexerCodeKey=indexer_key, DeletionProtection="true")
+            self.deploy("data", **code, DeletionProtection="true")
         self.deploy("app", ReleaseKey=release_key)
         self.deploy("edge")
         self.sync_failover_site(self.outputs("edge")["FailoverBucket"])
@@ -357,11 +367,9 @@ class Driver:
     def unprotect_data(self):
         if self.current_parameter("data", "DeletionProtection") == "false":
             return
-        self.deploy(
-            "data",
-            IndexerCodeKey=self.current_parameter("data", "IndexerCodeKey"),
-            DeletionProtection="false",
-        )
+        code = ("IndexerCodeKey", "DatabaseUserCodeKey")
+        kept = {key: self.current_parameter("data", key) for key in code}
+        self.deploy("data", **kept, DeletionProtection="false")
 
 
 def main(argv=None):

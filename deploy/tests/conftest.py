@@ -1,7 +1,12 @@
 """Fixtures for the deploy bundle: parsed templates and a moto-ready copy of each."""
 
 import json
+import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
@@ -12,6 +17,8 @@ import trustme
 from cfnlint.decode import decode, decode_str
 
 from conftest import AWS_REGION, ProxyAnswer
+from scripts.ports import free_port
+from scripts.stack.processes import wait_for
 
 DEPLOY = Path(__file__).resolve().parent.parent
 REPO = DEPLOY.parent
@@ -31,6 +38,45 @@ def rds_ca_bundle(tmp_path_factory):
     path = tmp_path_factory.mktemp("rds-ca") / "bundle.pem"
     trustme.CA().cert_pem.write_to_path(str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def tls_mariadb(tmp_path_factory):
+    """mariadbd with a certificate for "localhost" from its own CA, refusing plain connections,
+    like RDS; root has no password."""
+    if not shutil.which("mariadbd", path="/usr/sbin:/usr/bin"):
+        pytest.skip("mariadbd is not installed (scripts/start-mariadb)")
+    folder = tmp_path_factory.mktemp("tls-db")
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(folder / "ca.pem"))
+    served = ca.issue_cert("localhost")
+    served.cert_chain_pems[0].write_to_path(str(folder / "cert.pem"))
+    served.private_key_pem.write_to_path(str(folder / "key.pem"))
+    subprocess.run(
+        ["/usr/bin/mariadb-install-db", "--no-defaults", f"--datadir={folder / 'data'}",
+         "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    port = free_port()
+    process = subprocess.Popen(
+        ["/usr/sbin/mariadbd", "--no-defaults", f"--datadir={folder / 'data'}", "--user=root",
+         f"--socket={folder / 'mariadb.sock'}", f"--port={port}", "--bind-address=127.0.0.1",
+         "--skip-log-bin", "--innodb-buffer-pool-size=16M", "--require-secure-transport=ON",
+         f"--ssl-ca={folder / 'ca.pem'}", f"--ssl-cert={folder / 'cert.pem'}",
+         f"--ssl-key={folder / 'key.pem'}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: _port_open(port), "TLS MariaDB")
+        yield {"port": port, "ca": folder / "ca.pem"}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def _port_open(port):
+    with socket.create_connection(("127.0.0.1", port), 1):
+        return True
 
 
 def load_template(name):

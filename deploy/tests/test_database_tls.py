@@ -6,54 +6,19 @@ instance gets (DB_SSL_CA names the CA bundle the release ships).
 
 import os
 import runpy
-import shutil
-import signal
-import socket
-import subprocess
 
 import pytest
 import trustme
 from django.db.utils import ConnectionHandler, OperationalError
-
-from scripts.ports import free_port
-from scripts.stack.processes import wait_for
 
 from .conftest import REPO
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """mariadbd with a certificate for "localhost" from its own CA, refusing plain connections."""
-    if not shutil.which("mariadbd", path="/usr/sbin:/usr/bin"):
-        pytest.skip("mariadbd is not installed (scripts/start-mariadb)")
-    folder = tmp_path_factory.mktemp("tls-db")
-    ca = trustme.CA()
-    ca.cert_pem.write_to_path(str(folder / "ca.pem"))
-    served = ca.issue_cert("localhost")
-    served.cert_chain_pems[0].write_to_path(str(folder / "cert.pem"))
-    served.private_key_pem.write_to_path(str(folder / "key.pem"))
-    subprocess.run(
-        ["/usr/bin/mariadb-install-db", "--no-defaults", f"--datadir={folder / 'data'}",
-         "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    port = free_port()
-    process = subprocess.Popen(
-        ["/usr/sbin/mariadbd", "--no-defaults", f"--datadir={folder / 'data'}", "--user=root",
-         f"--socket={folder / 'mariadb.sock'}", f"--port={port}", "--bind-address=127.0.0.1",
-         "--skip-log-bin", "--innodb-buffer-pool-size=16M", "--require-secure-transport=ON",
-         f"--ssl-ca={folder / 'ca.pem'}", f"--ssl-cert={folder / 'cert.pem'}",
-         f"--ssl-key={folder / 'key.pem'}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
-    try:
-        wait_for(lambda: port_open(port), "TLS MariaDB")
-        yield {"port": port, "ca": folder / "ca.pem"}
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+@pytest.fixture
+def server(tls_mariadb):
+    return tls_mariadb
 
 
 @pytest.fixture(autouse=True)
@@ -61,11 +26,6 @@ def _connections_allowed(django_db_blocker):
     """These tests open their own connections to their own server, never the test database."""
     with django_db_blocker.unblock():
         yield
-
-
-def port_open(port):
-    with socket.create_connection(("127.0.0.1", port), 1):
-        return True
 
 
 def database(**env):

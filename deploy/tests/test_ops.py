@@ -118,6 +118,7 @@ def test_the_readme_commands_take_an_empty_account_to_a_site_and_back(gate, clie
     artifacts = ops_outputs(client, "artifacts")["ArtifactBucket"]
     stored = keys(client, artifacts)
     assert any(re.fullmatch(r"lambda/lambda_indexer-\w+\.zip", key) for key in stored)
+    assert parameters(client, "data")["DatabaseUserCodeKey"] in stored
     assert parameters(client, "app")["ReleaseKey"] in stored
     assert parameters(client, "data")["DeletionProtection"] == "true"
     failover = ops_outputs(client, "edge")["FailoverBucket"]
@@ -192,7 +193,11 @@ def test_the_example_environment_gives_every_required_parameter(layer):
     environment = ops.Environment.load(EXAMPLE)
     managed = {
         "security": {"CloudFrontPrefixListId": "pl-3b927c52"},
-        "data": {"IndexerCodeKey": "lambda/x.zip", "DeletionProtection": "true"},
+        "data": {
+            "IndexerCodeKey": "lambda/x.zip",
+            "DatabaseUserCodeKey": "lambda/y.zip",
+            "DeletionProtection": "true",
+        },
         "app": {"ReleaseKey": "releases/x.tar.gz"},
     }
     given = environment.parameters_for(layer, ops.read_template(layer), managed.get(layer, {}))

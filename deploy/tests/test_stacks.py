@@ -62,7 +62,10 @@ def stacks(aws_client, templates, tmp_path_factory):
         "edge": {"ParentDataStack", "ParentAppStack"},
     }
     extra = {
-        "data": {"IndexerCodeKey": "lambda/lambda_indexer.zip"},
+        "data": {
+            "IndexerCodeKey": "lambda/lambda_indexer.zip",
+            "DatabaseUserCodeKey": "lambda/database_user.zip",
+        },
         "app": {
             "DomainName": DOMAIN,
             "CertificateArn": certificate,
@@ -88,11 +91,12 @@ def stacks(aws_client, templates, tmp_path_factory):
         assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
         outputs[layer] = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
         if layer == "artifacts":
-            aws_client("s3").put_object(
-                Bucket=outputs[layer]["ArtifactBucket"],
-                Key="lambda/lambda_indexer.zip",
-                Body=lambda_zip(tmp_path_factory),
-            )
+            for key in ("lambda/lambda_indexer.zip", "lambda/database_user.zip"):
+                aws_client("s3").put_object(
+                    Bucket=outputs[layer]["ArtifactBucket"],
+                    Key=key,
+                    Body=lambda_zip(tmp_path_factory),
+                )
     outputs["zone_id"] = zone_id
     return outputs
 
@@ -192,11 +196,53 @@ def test_instances_accept_only_the_app_port_from_the_load_balancer(stacks, aws_c
     assert sources == [stacks["security"]["LoadBalancerSecurityGroup"]]
 
 
-def test_database_accepts_only_mysql_from_the_instances(stacks, aws_client):
+def test_database_accepts_only_mysql_from_the_instances_and_the_user_function(stacks, aws_client):
     rules = ingress(aws_client, stacks["security"]["DatabaseSecurityGroup"])
     assert [(r["FromPort"], r["ToPort"]) for r in rules] == [(3306, 3306)]
-    sources = [p["GroupId"] for p in rules[0]["UserIdGroupPairs"]]
-    assert sources == [stacks["security"]["InstanceSecurityGroup"]]
+    sources = {p["GroupId"] for p in rules[0]["UserIdGroupPairs"]}
+    assert sources == {
+        stacks["security"]["InstanceSecurityGroup"],
+        stacks["security"]["DatabaseUserSecurityGroup"],
+    }
+    assert rules[0]["IpRanges"] == []
+
+
+def test_the_app_connects_as_its_own_database_user_never_the_master(templates):
+    data, app = templates["data"], templates["app"]
+    user = data["Resources"]["AppDatabaseUser"]
+    assert user["Type"] == "Custom::DatabaseUser"
+    assert user["Properties"]["UserSecretArn"] == {"Ref": "AppUserSecret"}
+    assert user["Properties"]["DatabaseName"] == {"Ref": "DBName"}
+    assert user["Properties"]["ServiceToken"] == {"Fn::GetAtt": ["DatabaseUserFunction", "Arn"]}
+    assert data["Outputs"]["AppDatabaseSecretArn"]["Value"] == {"Ref": "AppUserSecret"}
+    # The master secret leaves the data stack only as an unexported output.
+    assert "Export" not in data["Outputs"]["DatabaseMasterSecretArn"]
+    app_text = json.dumps(app)
+    assert "MasterUserSecret" not in app_text
+    role = app["Resources"]["InstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    secrets = next(s for s in role["Statement"] if s["Sid"] == "Secrets")["Resource"]
+    assert {"Fn::ImportValue": {"Fn::Sub": "${ParentDataStack}-AppDatabaseSecretArn"}} in secrets
+    preamble = app["Resources"]["LaunchTemplate"]["Properties"]["LaunchTemplateData"]["UserData"]
+    assert "${ParentDataStack}-AppDatabaseSecretArn" in json.dumps(preamble)
+    secret = data["Resources"]["AppUserSecret"]["Properties"]["GenerateSecretString"]
+    assert secret["GenerateStringKey"] == "password"
+    assert secret["SecretStringTemplate"] == {"Fn::Sub": '{"username": "${DBAppUsername}"}'}
+
+
+def test_the_user_function_reads_only_the_two_secrets_and_runs_inside_the_vpc(templates):
+    resources = templates["data"]["Resources"]
+    function = resources["DatabaseUserFunction"]["Properties"]
+    assert function["Handler"] == "database_user.lambda_handler"
+    assert "PrivateSubnets" in json.dumps(function["VpcConfig"]["SubnetIds"])
+    assert "DatabaseUserSecurityGroup" in json.dumps(function["VpcConfig"]["SecurityGroupIds"])
+    statements = resources["DatabaseUserRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    (secrets,) = [
+        s for s in statements["Statement"] if s["Action"] == "secretsmanager:GetSecretValue"
+    ]
+    assert secrets["Resource"] == [
+        {"Fn::GetAtt": ["Database", "MasterUserSecret.SecretArn"]},
+        {"Ref": "AppUserSecret"},
+    ]
 
 
 def test_no_security_group_opens_ssh(templates):
