@@ -4,10 +4,12 @@ posts. The month list is kept in the cache until the next write (content version
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
 
 from blog import cache as cache_keys
 from blog.models import Category, Post
 from cblog.page_cache import content_version
+from users.models import User, authors
 
 RELATED_POSTS = 3
 
@@ -17,6 +19,15 @@ def menu_categories():
     answered from the post_category_order index. Anonymous pages are kept whole by the page cache."""
     public = Post.objects.published().filter(category=OuterRef("pk"))
     return Category.objects.filter(Exists(public)).only("name", "slug")
+
+
+def public_author_or_404(username: str) -> User:
+    """An author of a published post, with their profile. Nobody else has a page or a feed, so
+    that neither confirms that an account exists (superusers included)."""
+    published_authors = authors().filter(
+        Exists(Post.objects.published().filter(author=OuterRef("pk")))
+    )
+    return get_object_or_404(published_authors, **{User.USERNAME_FIELD: username})
 
 
 def archive_months() -> list[dict]:

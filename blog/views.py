@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
@@ -17,14 +16,14 @@ from django.views.generic.detail import SingleObjectMixin
 from blog import services
 from blog.comments.forms import CommentForm
 from blog.comments.threads import comment_threads
+from blog.feeds import feed_links
 from blog.forms import PostForm
 from blog.models import Category, Post
-from blog.navigation import adjacent_posts, related_posts
+from blog.navigation import adjacent_posts, public_author_or_404, related_posts
 from blog.search import post_search, search_words
 from cblog.client import visitor_key
 from cblog.images.services import ImageStorageError
 from cblog.throttles import ThrottledFormMixin, ThrottleMixin, wants_json
-from users.models import User, authors
 
 SEARCH_MAX_LENGTH = 100
 MAX_PAGES = 100
@@ -78,20 +77,17 @@ class CategoryPostListView(PostListMixin, ListView):
     def get_queryset(self):
         return super().get_queryset().filter(category=self.category)
 
+    def get_context_data(self, **kwargs):
+        feeds = feed_links("category", f"posts in {self.category}", slug=self.category.slug)
+        return super().get_context_data(feeds=feeds, **kwargs)
+
 
 class AuthorPostListView(PostListMixin, ListView):
     template_name = "blog/author_detail.html"
 
     @cached_property
     def author(self):
-        """Only authors of a published post have a page, so that it confirms no other account
-        (superusers included)."""
-        published_authors = authors().filter(
-            Exists(Post.objects.published().filter(author=OuterRef("pk")))
-        )
-        return get_object_or_404(
-            published_authors, **{User.USERNAME_FIELD: self.kwargs["username"]}
-        )
+        return public_author_or_404(self.kwargs["username"])
 
     @property
     def heading(self):
@@ -101,7 +97,10 @@ class AuthorPostListView(PostListMixin, ListView):
         return super().get_queryset().filter(author=self.author)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        feeds = feed_links(
+            "author", f"posts by {self.author.display_name}", username=self.author.username
+        )
+        return super().get_context_data(author=self.author, feeds=feeds, **kwargs)
 
 
 class SearchView(PostListMixin, ListView):

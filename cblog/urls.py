@@ -5,7 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from blog.feeds import LatestPostsAtomFeed, LatestPostsFeed
+from blog import feeds
 from blog.sitemaps import sitemaps
 
 admin.site.site_header = "cblog administration"
@@ -17,8 +17,18 @@ urlpatterns = [
     path("subscribe/", include("blog.subscriptions.urls")),
     path("", include("cblog.pages.urls")),
     path("admin/", admin.site.urls),
-    path("feeds/rss/", LatestPostsFeed(), name="feed-rss"),
-    path("feeds/atom/", LatestPostsAtomFeed(), name="feed-atom"),
+    path("feeds/rss/", feeds.LatestPostsFeed(), name="feed-rss"),
+    path("feeds/atom/", feeds.LatestPostsAtomFeed(), name="feed-atom"),
+    path("feeds/rss/category/<str:slug>/", feeds.CategoryPostsFeed(), name="feed-category-rss"),
+    path(
+        "feeds/atom/category/<str:slug>/",
+        feeds.CategoryPostsAtomFeed(),
+        name="feed-category-atom",
+    ),
+    path("feeds/rss/author/<str:username>/", feeds.AuthorPostsFeed(), name="feed-author-rss"),
+    path(
+        "feeds/atom/author/<str:username>/", feeds.AuthorPostsAtomFeed(), name="feed-author-atom"
+    ),
     # An index of sections, each paginated, so that no response lists every post.
     path(
         "sitemap.xml",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from blog.models import Post
 from blog.sitemaps import PostSitemap
 from blog.tests.factories import CategoryFactory, CommentFactory, LikeFactory, PostFactory
+from users.tests.factories import UserFactory
 
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -176,3 +177,119 @@ def test_feed_descriptions_escape_ampersands_and_angle_brackets_exactly_once(cli
     PostFactory(author=user, content="Tom & Jerry say 5 < 6")
 
     assert feed_descriptions(client.get(path)) == ["<p>Tom &amp; Jerry say 5 &lt; 6</p>"]
+
+
+# Feeds of a category and of an author
+
+SCOPED_FEEDS = {
+    "/feeds/rss/category/walks/": ["Ann walks", "Bob walks"],
+    "/feeds/atom/category/walks/": ["Ann walks", "Bob walks"],
+    "/feeds/rss/author/ann/": ["Ann walks", "Ann bakes"],
+    "/feeds/atom/author/ann/": ["Ann walks", "Ann bakes"],
+}
+
+
+@pytest.fixture
+def scoped(db):
+    """Ann and Bob, posts in Walks and Baking, and Ann's draft and scheduled post in Walks."""
+    now = timezone.now()
+    ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
+    walks, baking = CategoryFactory(slug="walks"), CategoryFactory(slug="baking")
+    PostFactory(author=ann, category=baking, title="Ann bakes", published_at=now - timedelta(2))
+    PostFactory(author=bob, category=walks, title="Bob walks", published_at=now - timedelta(1))
+    PostFactory(author=ann, category=walks, title="Ann walks", published_at=now)
+    PostFactory(author=ann, category=walks, title="Ann's draft", draft=True)
+    PostFactory(author=ann, category=walks, title="Ann's plan", published_at=now + timedelta(1))
+    return {"ann": ann, "walks": walks}
+
+
+@pytest.mark.parametrize(("path", "titles"), SCOPED_FEEDS.items(), ids=list(SCOPED_FEEDS))
+def test_a_scoped_feed_lists_its_public_posts_newest_first(client, scoped, path, titles):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert feed_titles(response) == titles
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_category_feed_names_the_category_and_links_to_its_page(client, scoped, kind):
+    root = parse(client.get(f"/feeds/{kind}/category/walks/"))
+
+    if kind == "rss":
+        title, link = root.findtext("./channel/title"), root.findtext("./channel/link")
+    else:
+        title = root.findtext("atom:title", namespaces=ATOM)
+        link = root.find("atom:link[@rel='alternate']", ATOM).get("href")
+    assert title.endswith(f"posts in {scoped['walks'].name}")
+    assert link == "http://testserver/category/walks/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/rss/category/no-such-category/",
+        "/feeds/atom/category/no-such-category/",
+        "/feeds/rss/author/nobody/",
+        "/feeds/atom/author/nobody/",
+        "/feeds/rss/author/drafter/",
+    ],
+)
+def test_a_feed_of_an_unknown_category_or_of_someone_without_public_posts_is_a_404(
+    client, scoped, path
+):
+    PostFactory(author=UserFactory(username="drafter"), draft=True)
+
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/feeds/rss/category/walks/", "/feeds/atom/author/ann/"])
+def test_a_scoped_feed_lists_at_most_the_20_newest_posts(client, scoped, path):
+    now = timezone.now()
+    for age in range(23):
+        PostFactory(
+            author=scoped["ann"],
+            category=scoped["walks"],
+            title=f"{age} hours old",
+            published_at=now - timedelta(hours=age, minutes=1),
+        )
+
+    titles = feed_titles(client.get(path))
+
+    assert titles[1:] == [f"{age} hours old" for age in range(19)]
+
+
+@pytest.mark.parametrize("path", list(SCOPED_FEEDS))
+def test_a_scoped_feed_runs_the_same_queries_for_5_or_25_posts(
+    client, scoped, path, django_assert_max_num_queries
+):
+    def add(count):
+        for post in posts_with_activity(count, scoped["ann"]):
+            Post.objects.filter(pk=post.pk).update(category=scoped["walks"])
+
+    add(5)
+    with django_assert_max_num_queries(QUERY_BUDGET + 1) as few:
+        client.get(path)
+
+    add(20)
+    with django_assert_max_num_queries(QUERY_BUDGET + 1) as many:
+        response = client.get(path)
+
+    assert response.status_code == 200
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("page", "feeds"),
+    [
+        ("/category/walks/", ["/feeds/rss/category/walks/", "/feeds/atom/category/walks/"]),
+        ("/author/ann/", ["/feeds/rss/author/ann/", "/feeds/atom/author/ann/"]),
+    ],
+)
+def test_category_and_author_pages_announce_their_own_feeds(client, scoped, page, feeds):
+    html = client.get(page).text
+    head = html.split("</head>", 1)[0]
+
+    for kind, feed in zip(["rss", "atom"], feeds, strict=True):
+        assert f'<link rel="alternate" type="application/{kind}+xml"' in head
+        assert f'href="{feed}"' in head
+        assert f'<a href="{feed}"' in html  # and a visible link for readers

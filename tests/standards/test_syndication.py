@@ -30,15 +30,27 @@ def posts(user):
     ]
 
 
-@pytest.mark.parametrize("path", ["/feeds/rss/", "/feeds/atom/"])
-def test_feed_parses_cleanly_in_feedparser(client, posts, path):
+# Each feed, and the posts it lists, newest first (by their index in `posts`).
+FEEDS = {
+    "/feeds/rss/": [1, 0],
+    "/feeds/atom/": [1, 0],
+    "/feeds/rss/category/food-and-drink/": [0],
+    "/feeds/atom/category/food-and-drink/": [0],
+    "/feeds/rss/author/alice/": [1, 0],
+    "/feeds/atom/author/alice/": [1, 0],
+}
+
+
+@pytest.mark.parametrize(("path", "listed"), FEEDS.items(), ids=list(FEEDS))
+def test_feed_parses_cleanly_in_feedparser(client, posts, path, listed):
     response = client.get(path)
 
     headers = {name.lower(): value for name, value in response.headers.items()}
     feed = feedparser.parse(response.content, response_headers=headers)
 
     assert not feed.bozo, feed.get("bozo_exception")
-    assert [entry.title for entry in feed.entries] == [post.title for post in reversed(posts)]
+    assert [entry.title for entry in feed.entries] == [posts[index].title for index in listed]
+    assert feed.feed.title and feed.feed.link.startswith("http://testserver/")
 
 
 def valid(document, schema_name):
