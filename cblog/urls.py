@@ -26,9 +26,7 @@ urlpatterns = [
         name="feed-category-atom",
     ),
     path("feeds/rss/author/<str:username>/", feeds.AuthorPostsFeed(), name="feed-author-rss"),
-    path(
-        "feeds/atom/author/<str:username>/", feeds.AuthorPostsAtomFeed(), name="feed-author-atom"
-    ),
+    path("feeds/atom/author/<str:username>/", feeds.AuthorPostsAtomFeed(), name="feed-author-atom"),
     # An index of sections, each paginated, so that no response lists every post.
     path(
         "sitemap.xml",
