@@ -57,6 +57,7 @@ def saved(post: Post):
             "saved_at": post.updated_at.isoformat(),
             "edit_url": reverse("blog:post-update", args=[post.slug]),
             "autosave_url": reverse("blog:post-autosave", args=[post.slug]),
+            "pictures_url": reverse("blog:picture-add", args=[post.slug]),
         }
     )
 

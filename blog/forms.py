@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from blog.models import Post
+from blog.pictures.forms import PictureForm
 from cblog.images.forms import ImageUploadField, ImageUploadMixin
 
 
@@ -26,7 +27,7 @@ class DateTimeLocalInput(forms.widgets.Input):
         return super().format_value(value)
 
 
-class PostForm(ImageUploadMixin, forms.ModelForm):
+class PostForm(ImageUploadMixin, PictureForm, forms.ModelForm):
     # Not a model field: the upload becomes an Image row through the service.
     image = ImageUploadField(help_text="JPEG, PNG, WebP or GIF, up to 10 MB.")
     publish_at = forms.DateTimeField(
@@ -36,7 +37,10 @@ class PostForm(ImageUploadMixin, forms.ModelForm):
         help_text=f"Time zone {settings.TIME_ZONE}. With status Published, a future time schedules "
         "the post; blank means now.",
     )
-    field_order = ["title", "content", "image", "category", "status", "publish_at"]
+    field_order = [
+        *("title", "content", "inline_image", "inline_image_alt"),
+        *("image", "category", "status", "publish_at"),
+    ]
 
     class Meta:
         model = Post
@@ -50,6 +54,7 @@ class PostForm(ImageUploadMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("publish_at", self.instance.published_at)
+        self.picture_post = self.instance
         self.was_public = self.instance.is_published
 
     def clean_title(self):

@@ -1,5 +1,7 @@
 """Writes that touch more than one thing: posts with their image objects, likes, comments, views."""
 
+from contextlib import contextmanager
+
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -8,6 +10,7 @@ from django.utils.text import slugify
 
 from blog import cache as cache_keys
 from blog.models import RESERVED_SLUGS, Comment, Like, Post, count_of
+from blog.pictures.services import NewPicture, picture_inserted, pictures_claim
 from cblog.images.processing import ProcessedImage
 from cblog.images.services import image_replaced
 from cblog.markdown import plain_text_excerpt, render_markdown
@@ -49,22 +52,44 @@ def post_save_with_unique_slug(post: Post):
             # Another request took this slug between our read and our insert.
 
 
-def post_create(*, author, data: dict, image: ProcessedImage | None = None) -> Post:
+@contextmanager
+def post_saved(post: Post, *, editor, image=None, remove_image=False, picture=None):
+    """Prepares the post, then runs the block that saves it in one transaction with its picture
+    objects: the post's own picture, one added to its text, and those its text took."""
+    with picture_inserted(post, picture, uploader=editor or post.author) as keep_picture:
+        post_prepare(post)
+        with image_replaced(post, "image", image, folder="blog", remove=remove_image):
+            yield
+            keep_picture()
+            pictures_claim(post=post)
+
+
+def post_create(
+    *,
+    author,
+    data: dict,
+    image: ProcessedImage | None = None,
+    picture: NewPicture | None = None,
+) -> Post:
     post = Post(author=author, **data)
-    post_prepare(post)
-    with image_replaced(post, "image", image, folder="blog"):
+    with post_saved(post, editor=author, image=image, picture=picture):
         post_save_with_unique_slug(post)
     return post
 
 
 def post_update(
-    *, post: Post, data: dict, image: ProcessedImage | None = None, remove_image=False
+    *,
+    post: Post,
+    data: dict,
+    image: ProcessedImage | None = None,
+    remove_image=False,
+    picture: NewPicture | None = None,
+    editor=None,
 ) -> Post:
     """Updates fields (the slug stays stable); a new or removed image deletes the old objects."""
     for field, value in data.items():
         setattr(post, field, value)
-    post_prepare(post)
-    with image_replaced(post, "image", image, folder="blog", remove=remove_image):
+    with post_saved(post, editor=editor, image=image, remove_image=remove_image, picture=picture):
         post.save()
     return post
 

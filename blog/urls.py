@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from blog import archive, editor, views
 from blog.comments import views as comment_views
+from blog.pictures import views as picture_views
 
 app_name = "blog"
 
@@ -10,9 +11,13 @@ urlpatterns = [
     path("post/new/", views.PostCreateView.as_view(), name="post-create"),
     path("post/new/preview/", editor.PreviewView.as_view(), name="post-preview"),
     path("post/new/autosave/", editor.DraftCreateAutosaveView.as_view(), name="post-autosave-new"),
+    path("post/new/pictures/", picture_views.PictureUploadView.as_view(), name="picture-new"),
     path("post/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
     path("post/<str:slug>/edit/", views.PostUpdateView.as_view(), name="post-update"),
     path("post/<str:slug>/autosave/", editor.DraftAutosaveView.as_view(), name="post-autosave"),
+    path(
+        "post/<str:slug>/pictures/", picture_views.PictureUploadView.as_view(), name="picture-add"
+    ),
     path("post/<str:slug>/delete/", views.PostDeleteView.as_view(), name="post-delete"),
     path("post/<str:slug>/like/", views.LikeToggleView.as_view(), name="post-like"),
     path(

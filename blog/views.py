@@ -202,7 +202,8 @@ class PostFormMixin:
         try:
             post = self.save(form)
         except ImageStorageError:
-            form.add_error("image", "The image could not be stored right now. Please try again.")
+            field = "inline_image" if form.new_picture and not form.new_image else "image"
+            form.add_error(field, "The image could not be stored right now. Please try again.")
             return self.render_to_response(self.get_context_data(form=form), status=503)
         messages.success(self.request, self.success_message)
         return redirect(post)
@@ -217,7 +218,10 @@ class PostCreateView(LoginRequiredMixin, ThrottledFormMixin, PostFormMixin, Crea
 
     def save(self, form):
         return services.post_create(
-            author=self.request.user, data=form.post_data, image=form.new_image
+            author=self.request.user,
+            data=form.post_data,
+            image=form.new_image,
+            picture=form.new_picture,
         )
 
 
@@ -231,6 +235,8 @@ class PostUpdateView(EditablePostMixin, ThrottledFormMixin, PostFormMixin, Updat
             data=form.post_data,
             image=form.new_image,
             remove_image=form.image_removed,
+            picture=form.new_picture,
+            editor=self.request.user,
         )
 
 

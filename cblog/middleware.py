@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from cblog import page_cache
+from cblog.throttles import wants_json
 
 
 class HealthCheckMiddleware:
@@ -65,14 +66,13 @@ class RequestSizeLimitMiddleware:
 
     def too_large(self, request):
         limit = filesizeformat(settings.IMAGE_MAX_BYTES)
+        message = f"That file was too large, so nothing was saved: pictures can be up to {limit}."
+        if wants_json(request):  # the editor's picture upload
+            return JsonResponse({"error": message}, status=413)
         if request.method == "POST" and request.user.is_authenticated:
             request.method = request.META["REQUEST_METHOD"] = "GET"
             request.META["CONTENT_LENGTH"] = "0"
-            messages.error(
-                request,
-                f"That file was too large, so nothing was saved: pictures can be up to {limit}. "
-                "Please choose a smaller one.",
-            )
+            messages.error(request, f"{message} Please choose a smaller one.")
             response = self.get_response(request)
             if response.status_code == 200:
                 response.status_code = 413

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "axes",
     "blog",
     "blog.subscriptions",
+    "blog.pictures",
     "users",
 ]
 
@@ -284,6 +285,8 @@ IMAGE_MAX_PIXELS_FULL_DECODE = env_int("IMAGE_MAX_PIXELS_FULL_DECODE", 2_100_000
 IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 16_384)
 IMAGE_MAX_JPEG_SCANS = env_int("IMAGE_MAX_JPEG_SCANS", 20)
 MAX_REQUEST_BYTES = IMAGE_MAX_BYTES + 1024 * 1024
+# Pictures in one post's text (blog.pictures).
+POST_PICTURES_MAX = env_int("POST_PICTURES_MAX", 30)
 
 # Background jobs (Celery, cblog/celery.py): through JOBS_BROKER_URL (redis://… or sqs://), else
 # REDIS_URL; with neither, a job runs in the web process once its write has committed.

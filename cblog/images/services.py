@@ -14,6 +14,12 @@ from cblog.images.processing import ProcessedImage
 logger = logging.getLogger(__name__)
 
 
+# Apps whose image owners can be left unused (a picture uploaded for a post never saved) add a
+# function here: given a time, it returns a queryset of such owner rows created before it.
+# media_orphans lists them, and with --delete deletes them with their images.
+ABANDONED_OWNERS = []
+
+
 class ImageStorageError(Exception):
     """The object store failed; nothing of the upload was kept."""
 

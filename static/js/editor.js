@@ -1,6 +1,7 @@
 // The post form, enhanced: EasyMDE with a preview the server renders (the same sanitizer as the
 // post page), autosave of drafts, and a warning before leaving with unsaved changes.
-// Without this script the plain form does everything but those three.
+// Pictures for the text are uploaded with their alt text and inserted where the cursor is.
+// Without this script the plain form does everything but those (it adds a picture at the end).
 
 const AUTOSAVE_DELAY = 2000; // after the last keystroke
 const AUTOSAVE_INTERVAL = 5000; // at least between two saves (the server throttles)
@@ -15,7 +16,7 @@ if (form && window.EasyMDE) {
 async function send(url, fields, csrfToken) {
   const response = await fetch(url, {
     method: "POST",
-    body: new URLSearchParams(fields),
+    body: fields instanceof FormData ? fields : new URLSearchParams(fields),
     headers: { "X-CSRFToken": csrfToken, Accept: "application/json" },
     credentials: "same-origin",
   });
@@ -69,7 +70,7 @@ function enhance(form) {
     previewRender: renderPreview,
     toolbar: [
       "bold", "italic", "heading", "|", "quote", "unordered-list", "ordered-list", "|",
-      "link", "image", "table", "code", "|", "preview", "side-by-side", "fullscreen",
+      "link", pictureButton(form), "table", "code", "|", "preview", "side-by-side", "fullscreen",
     ],
   });
   editor.codemirror.getInputField().setAttribute("aria-label", "Content (Markdown)");
@@ -102,6 +103,7 @@ function enhance(form) {
     try {
       const saved = await saving;
       form.dataset.autosaveUrl = saved.autosave_url;
+      form.dataset.picturesUrl = saved.pictures_url;
       if (new URL(form.action, location.href).pathname !== saved.edit_url) {
         // The first autosave created the draft: from now on this page edits it.
         form.action = saved.edit_url;
@@ -126,7 +128,9 @@ function enhance(form) {
   title.addEventListener("input", changed);
   form.addEventListener("change", (event) => {
     // Named fields only: CodeMirror's own input element sits in the form too.
-    if (event.target.name && event.target !== title && event.target !== textarea) {
+    // A picture for the text is saved when it is inserted, not by the form's buttons.
+    const picture = event.target.name?.startsWith("inline_image");
+    if (event.target.name && !picture && event.target !== title && event.target !== textarea) {
       otherChanges = true;
     }
   });
@@ -143,10 +147,69 @@ function enhance(form) {
     unsaved = otherChanges = false;
   });
 
+  enhancePictures(form, editor, csrfToken, show);
+
   window.addEventListener("beforeunload", (event) => {
     if (unsaved || otherChanges || saving) {
       event.preventDefault();
       event.returnValue = ""; // older browsers ask only when this is set
+    }
+  });
+}
+
+// The toolbar's picture button leads to the form's picture fields, where the alt text is typed.
+function pictureButton(form) {
+  const file = form.elements.inline_image;
+  if (!file) return "image";
+  return {
+    name: "image",
+    className: "fa fa-image",
+    title: "Insert a picture",
+    action: () => {
+      file.scrollIntoView({ block: "center" });
+      file.focus();
+    },
+  };
+}
+
+function enhancePictures(form, editor, csrfToken, show) {
+  const file = form.elements.inline_image;
+  const alt = form.elements.inline_image_alt;
+  if (!file || !alt || !form.dataset.picturesUrl) return;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-outline-secondary btn-sm mb-3";
+  button.textContent = "Insert the picture in the text";
+  alt.closest(".mb-3").after(button);
+
+  button.addEventListener("click", async () => {
+    if (!file.files.length) {
+      show("Choose a picture to insert.");
+      return file.focus();
+    }
+    if (file.classList.contains("is-invalid")) return file.focus(); // too large (forms.js)
+    if (!alt.value.trim()) {
+      show("Describe the picture in its alt text, then insert it.");
+      return alt.focus();
+    }
+    const fields = new FormData();
+    fields.append("inline_image", file.files[0]);
+    fields.append("inline_image_alt", alt.value);
+    button.disabled = true;
+    show("Uploading the picture…");
+    try {
+      const { markdown } = await send(form.dataset.picturesUrl, fields, csrfToken);
+      const cm = editor.codemirror;
+      const before = cm.getCursor().ch > 0 ? "\n\n" : "";
+      cm.replaceSelection(`${before}${markdown}\n`);
+      cm.focus();
+      file.value = "";
+      alt.value = "";
+      show("Picture inserted.");
+    } catch (error) {
+      show(error.message);
+    } finally {
+      button.disabled = false;
     }
   });
 }

@@ -72,7 +72,9 @@ def test_lists_rows_whose_objects_are_missing(drift):
 
 def test_the_summary_counts_objects_images_orphans_and_missing_objects(drift):
     # Each 400 px image: original, display, thumbnail, and WebP at 400 and 320 px.
-    assert run().splitlines()[-1] == "11 objects, 2 images: 2 orphan objects, 1 missing objects"
+    assert run().splitlines()[-1] == (
+        "11 objects, 2 images: 2 orphan objects, 1 missing objects, 0 unused uploads"
+    )
 
 
 def test_a_missing_webp_rendition_is_a_missing_object(drift):
@@ -84,7 +86,7 @@ def test_a_missing_webp_rendition_is_a_missing_object(drift):
 
 def test_a_store_without_drift_reports_no_orphans_and_nothing_missing(media, db):
     stored_image()
-    assert run() == "5 objects, 1 images: 0 orphan objects, 0 missing objects\n"
+    assert run() == ("5 objects, 1 images: 0 orphan objects, 0 missing objects, 0 unused uploads\n")
 
 
 def test_delete_removes_the_orphans_and_keeps_every_referenced_object_and_row(drift):
@@ -98,4 +100,4 @@ def test_delete_spares_orphans_younger_than_the_minimum_age(drift):
     before = stored_files()
     output = run("--delete")
     assert stored_files() == before
-    assert output.endswith("; deleted 0, kept 2 younger than 60 min\n")
+    assert "; deleted 0, kept 2 younger than 60 min;" in output

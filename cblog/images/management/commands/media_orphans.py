@@ -1,14 +1,18 @@
-"""Compares the stored media with the Image rows: orphan objects, and rows whose objects are gone."""
+"""Compares the stored media with the Image rows: orphan objects, rows whose objects are gone,
+and uploads that nothing uses (ABANDONED_OWNERS: pictures for a post that was never saved)."""
 
 import posixpath
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
 from cblog.images.models import Image
+from cblog.images.services import ABANDONED_OWNERS
+from cblog.images.signals import owned_image_fields
 
 
 def stored_names(storage, folder="", progress=None):
@@ -23,6 +27,18 @@ def stored_names(storage, folder="", progress=None):
         yield posixpath.join(folder, name)
     for name in directories:
         yield from stored_names(storage, posixpath.join(folder, name), progress)
+
+
+def abandoned_owners(before):
+    """Rows that own an image nobody uses, created before this time, oldest first."""
+    return [row for find in ABANDONED_OWNERS for row in find(before).order_by("pk")]
+
+
+def describe(owner):
+    images = ", ".join(
+        f"image {getattr(owner, field.attname)}" for field in owned_image_fields(type(owner))
+    )
+    return f"{owner._meta.label} {owner.pk} ({images})"
 
 
 def referenced_names():
@@ -40,7 +56,8 @@ def referenced_names():
 class Command(BaseCommand):
     help = (
         "Lists media objects that no Image row references and Image rows whose objects are "
-        "missing; with --delete, deletes the orphan objects (never rows)."
+        "missing, and uploads nothing uses; with --delete, deletes the orphan objects and the "
+        "unused uploads (never other rows)."
     )
 
     def add_arguments(self, parser):
@@ -53,12 +70,21 @@ class Command(BaseCommand):
             help="Delete only orphans at least this old, sparing uploads whose row is not "
             "committed yet (default: 60).",
         )
+        parser.add_argument(
+            "--unused-min-age",
+            type=int,
+            default=24,
+            metavar="HOURS",
+            help="Delete only unused uploads at least this old, sparing a post still being "
+            "written (default: 24).",
+        )
 
-    def handle(self, *, delete, min_age, **options):
+    def handle(self, *, delete, min_age, unused_min_age, **options):
         # Listed before the rows are read, so an upload committed meanwhile is never an orphan.
         with tqdm(desc="Listing media", unit=" objects", disable=None) as progress:
             stored = set(stored_names(default_storage, progress=progress))
         referenced = referenced_names()
+        abandoned = abandoned_owners(timezone.now())
         orphans = sorted(stored - referenced.keys())
         missing = sorted(set(referenced) - stored)
 
@@ -67,13 +93,21 @@ class Command(BaseCommand):
             "Missing objects (rows whose objects are gone):",
             [f"{name} (image {referenced[name]})" for name in missing],
         )
+        self.report("Unused uploads (nothing took them):", [describe(row) for row in abandoned])
         summary = (
             f"{len(stored)} objects, {len(set(referenced.values()))} images: "
-            f"{len(orphans)} orphan objects, {len(missing)} missing objects"
+            f"{len(orphans)} orphan objects, {len(missing)} missing objects, "
+            f"{len(abandoned)} unused uploads"
         )
         if delete:
-            deleted, recent = self.delete(orphans, timezone.now() - timedelta(minutes=min_age))
-            summary += f"; deleted {deleted}, kept {recent} younger than {min_age} min"
+            now = timezone.now()
+            deleted, recent = self.delete(orphans, now - timedelta(minutes=min_age))
+            unused = self.delete_abandoned(now - timedelta(hours=unused_min_age))
+            summary += (
+                f"; deleted {deleted}, kept {recent} younger than {min_age} min"
+                f"; deleted {unused} unused uploads, kept {len(abandoned) - unused} younger "
+                f"than {unused_min_age} h"
+            )
         self.stdout.write(summary)
 
     def report(self, heading, lines):
@@ -81,6 +115,15 @@ class Command(BaseCommand):
             self.stdout.write(heading)
             for line in lines:
                 self.stdout.write(f"  {line}")
+
+    def delete_abandoned(self, cutoff):
+        """Deletes each unused upload older than cutoff: its image row goes with it, and its
+        objects after the commit (cblog.images.signals)."""
+        owners = abandoned_owners(cutoff)
+        for owner in owners:
+            with transaction.atomic():
+                owner.delete()
+        return len(owners)
 
     def delete(self, orphans, cutoff):
         deleted = recent = 0
