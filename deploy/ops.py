@@ -30,7 +30,9 @@ REPO = DEPLOY.parent
 TEMPLATES = DEPLOY / "cloudformation"
 FAILOVER_SITE = DEPLOY / "failover"
 # Dependency order: each stack imports exports of the ones before it.
-LAYERS = ["artifacts", "network", "security", "data", "app", "edge"]
+LAYERS = ["artifacts", "network", "security", "data", "app", "edge", "monitoring"]
+# CloudFront's and Route 53's metrics and CloudFront's log delivery exist only in us-east-1.
+FIXED_REGIONS = {"monitoring": "us-east-1"}
 POLL_SECONDS = 10
 FAILED = ("FAILED", "ROLLBACK")
 # Kept on purpose by `down` (DeletionPolicy), so that no upload or data is lost.
@@ -123,7 +125,8 @@ class Driver:
         self.env = environment
         self.out = out
         session = boto3.session.Session(region_name=environment.region)
-        self.cloudformation = session.client("cloudformation")
+        regions = {environment.region, *FIXED_REGIONS.values()}
+        self.cloudformation = {r: session.client("cloudformation", region_name=r) for r in regions}
         self.s3 = session.client("s3")
         self.ec2 = session.client("ec2")
 
@@ -134,13 +137,17 @@ class Driver:
 
     def describe(self, layer):
         try:
-            stacks = self.cloudformation.describe_stacks(StackName=self.env.stack_name(layer))
+            stacks = self.stacks(layer).describe_stacks(StackName=self.env.stack_name(layer))
         except ClientError as error:
             if "does not exist" in error.response["Error"]["Message"]:
                 return None
             raise
         stack = stacks["Stacks"][0]
         return None if stack["StackStatus"] == "DELETE_COMPLETE" else stack
+
+    def stacks(self, layer):
+        """The CloudFormation client of the layer's region."""
+        return self.cloudformation[FIXED_REGIONS.get(layer, self.env.region)]
 
     def outputs(self, layer):
         stack = self.describe(layer) or {}
@@ -167,20 +174,21 @@ class Driver:
             self.say(f"{name}: removing the rolled-back first attempt")
             self.delete(layer)
             stack = None
-        since = self.last_event_id(name) if stack else None
+        cloudformation = self.stacks(layer)
+        since = self.last_event_id(cloudformation, name) if stack else None
         if stack is None:
             self.say(f"{name}: creating")
-            self.cloudformation.create_stack(**request, OnFailure="ROLLBACK")
+            cloudformation.create_stack(**request, OnFailure="ROLLBACK")
         else:
             try:
-                self.cloudformation.update_stack(**request)
+                cloudformation.update_stack(**request)
             except ClientError as error:
                 if "No updates are to be performed" in error.response["Error"]["Message"]:
                     self.say(f"{name}: up to date")
                     return False
                 raise
             self.say(f"{name}: updating")
-        self.wait(name, since)
+        self.wait(cloudformation, name, since)
         return stack is None
 
     def delete(self, layer):
@@ -190,32 +198,33 @@ class Driver:
             self.say(f"{name}: already gone")
             return
         self.say(f"{name}: deleting")
-        since = self.last_event_id(name)
-        self.cloudformation.delete_stack(StackName=stack["StackId"])
-        self.wait(stack["StackId"], since)
+        cloudformation = self.stacks(layer)
+        since = self.last_event_id(cloudformation, name)
+        cloudformation.delete_stack(StackName=stack["StackId"])
+        self.wait(cloudformation, stack["StackId"], since)
 
-    def last_event_id(self, name):
-        events = self.cloudformation.describe_stack_events(StackName=name)["StackEvents"]
+    @staticmethod
+    def last_event_id(cloudformation, name):
+        events = cloudformation.describe_stack_events(StackName=name)["StackEvents"]
         return events[0]["EventId"] if events else None
 
-    def new_events(self, name, since):
+    @staticmethod
+    def new_events(cloudformation, name, since):
         """Events after `since`, oldest first."""
         fresh = []
-        for page in self.cloudformation.get_paginator("describe_stack_events").paginate(
-            StackName=name
-        ):
+        for page in cloudformation.get_paginator("describe_stack_events").paginate(StackName=name):
             for event in page["StackEvents"]:
                 if event["EventId"] == since:
                     return fresh[::-1]
                 fresh.append(event)
         return fresh[::-1]
 
-    def wait(self, name, since):
+    def wait(self, cloudformation, name, since):
         """Prints events until the stack settles; raises with every failed resource's reason."""
         failures = []
         while True:
-            status = self.cloudformation.describe_stacks(StackName=name)["Stacks"][0]
-            for event in self.new_events(name, since):
+            status = cloudformation.describe_stacks(StackName=name)["Stacks"][0]
+            for event in self.new_events(cloudformation, name, since):
                 since = event["EventId"]
                 reason = event.get("ResourceStatusReason", "")
                 self.say(
@@ -324,7 +333,14 @@ class Driver:
             self.deploy("data", **code, DeletionProtection="true")
         self.deploy("app", ReleaseKey=release_key)
         self.deploy("edge")
-        self.sync_failover_site(self.outputs("edge")["FailoverBucket"])
+        edge = self.outputs("edge")
+        self.sync_failover_site(edge["FailoverBucket"])
+        self.deploy(
+            "monitoring",
+            DistributionId=edge["DistributionId"],
+            HealthCheckId=edge["HealthCheckId"],
+            AlarmEmail=self.env.parameters.get("data", {}).get("AlarmEmail", ""),
+        )
         self.status()
 
     def release(self):

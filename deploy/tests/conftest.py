@@ -24,9 +24,12 @@ DEPLOY = Path(__file__).resolve().parent.parent
 REPO = DEPLOY.parent
 TEMPLATES = DEPLOY / "cloudformation"
 # Dependency order: each stack imports exports of the ones before it.
-STACK_ORDER = ["artifacts", "network", "security", "data", "app", "edge"]
+STACK_ORDER = ["artifacts", "network", "security", "data", "app", "edge", "monitoring"]
 # Attributes that moto's models do not implement, though it builds the resource.
-MOTO_MISSING_ATTRIBUTES = {"AWS::RDS::DBInstance": {"MasterUserSecret.SecretArn"}}
+MOTO_MISSING_ATTRIBUTES = {
+    "AWS::RDS::DBInstance": {"MasterUserSecret.SecretArn"},
+    "AWS::ElasticLoadBalancingV2::TargetGroup": {"TargetGroupFullName"},
+}
 # Properties that moto ignores but whose change makes it drop a resource it cannot update, or
 # that it mishandles (a parameter group by Ref reaches its RDS model as an object, not a name).
 MOTO_IGNORED_PROPERTIES = {"AWS::RDS::DBInstance": {"DeletionProtection", "DBParameterGroupName"}}

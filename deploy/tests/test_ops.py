@@ -124,6 +124,14 @@ def test_the_readme_commands_take_an_empty_account_to_a_site_and_back(gate, clie
     failover = ops_outputs(client, "edge")["FailoverBucket"]
     assert {"index.html", "failover/index.html"} <= keys(client, failover)
     assert f"site: https://{DOMAIN}/" in out
+    edge = ops_outputs(client, "edge")
+    monitoring = parameters(client, "monitoring")
+    assert monitoring["DistributionId"] == edge["DistributionId"]
+    assert monitoring["HealthCheckId"] == edge["HealthCheckId"]
+    assert (
+        monitoring["AlarmEmail"]
+        == json.loads(environment.read_text())["Parameters"]["data"]["AlarmEmail"]
+    )
 
     out = make(gate, environment, next(commands))  # status
     assert f"{NAME}-app: CREATE_COMPLETE" in out or f"{NAME}-app: UPDATE_COMPLETE" in out
@@ -199,6 +207,7 @@ def test_the_example_environment_gives_every_required_parameter(layer):
             "DeletionProtection": "true",
         },
         "app": {"ReleaseKey": "releases/x.tar.gz"},
+        "monitoring": {"DistributionId": "E2QWRUHAPOMQZL", "HealthCheckId": "abc-123"},
     }
     given = environment.parameters_for(layer, ops.read_template(layer), managed.get(layer, {}))
     declared = load_template(layer)["Parameters"]

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from conftest import AWS_REGION
 from deploy import ops
 from lambda_indexer import build_zip
 
@@ -60,6 +61,7 @@ def stacks(aws_client, templates, tmp_path_factory):
         "app": {"ParentNetworkStack", "ParentSecurityStack", "ParentDataStack"}
         | {"ParentArtifactsStack"},
         "edge": {"ParentDataStack", "ParentAppStack"},
+        "monitoring": set(),
     }
     extra = {
         "data": {
@@ -80,6 +82,9 @@ def stacks(aws_client, templates, tmp_path_factory):
     extra["security"] = {"CloudFrontPrefixListId": cloudfront_prefix_list(aws_client)}
     outputs = {}
     for layer in STACK_ORDER:
+        if layer == "monitoring":
+            edge = outputs["edge"]
+            extra[layer] = {key: edge[key] for key in ("DistributionId", "HealthCheckId")}
         values = {name: parents[name] for name in parameters[layer]} | extra.get(layer, {})
         cloudformation.create_stack(
             StackName=names[layer],
@@ -726,7 +731,7 @@ def test_the_edge_stack_refuses_a_region_without_a_known_s3_website_zone(templat
 def alarms(templates):
     return {
         (layer, name): resource["Properties"]
-        for layer in ("data", "app")
+        for layer in ("data", "app", "monitoring")
         for name, resource in templates[layer]["Resources"].items()
         if resource["Type"] == "AWS::CloudWatch::Alarm"
     }
@@ -745,6 +750,7 @@ def test_every_alarm_notifies_the_alarm_topic(templates):
     topic = {
         "data": [{"Ref": "AlarmTopic"}],
         "app": [{"Fn::ImportValue": {"Fn::Sub": "${ParentDataStack}-AlarmTopicArn"}}],
+        "monitoring": [{"Ref": "AlarmTopic"}],
     }
     for (layer, name), alarm in alarms(templates).items():
         assert alarm["AlarmActions"] == topic[layer], name
@@ -763,6 +769,8 @@ def test_alarms_watch_errors_latency_hosts_and_the_database(templates):
         ("AWS/RDS", "DatabaseConnections"),
         ("AWS/Lambda", "Errors"),
         ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+        ("AWS/CloudFront", "5xxErrorRate"),
+        ("AWS/Route53", "HealthCheckStatus"),
     } <= watched
     latency = alarms(templates)[("app", "LatencyAlarm")]
     assert latency["ExtendedStatistic"] == "p99"
@@ -842,3 +850,86 @@ def test_instances_read_the_queue_settings_from_their_parameters(stacks, aws_cli
     }
     assert names["JOBS_BROKER_URL"] == "sqs://"
     assert names["JOBS_QUEUE_URL"].endswith("/" + names["JOBS_QUEUE"])
+
+
+def test_cloudfront_and_health_check_alarms_live_in_us_east_1_with_a_topic_of_their_own(templates):
+    monitoring = templates["monitoring"]
+    (assertion,) = monitoring["Rules"]["InUsEast1"]["Assertions"]
+    assert assertion["Assert"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
+    assert ops.FIXED_REGIONS["monitoring"] == "us-east-1"
+    resources = monitoring["Resources"]
+    errors = resources["ErrorRateAlarm"]["Properties"]
+    assert {d["Name"]: d["Value"] for d in errors["Dimensions"]} == {
+        "DistributionId": {"Ref": "DistributionId"},
+        "Region": "Global",
+    }
+    health = resources["HealthCheckAlarm"]["Properties"]
+    assert health["Dimensions"] == [{"Name": "HealthCheckId", "Value": {"Ref": "HealthCheckId"}}]
+    assert (health["ComparisonOperator"], health["Threshold"]) == ("LessThanThreshold", 1)
+    assert health["TreatMissingData"] == "breaching"
+    subscription = resources["AlarmSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+
+
+def test_cloudfront_delivers_its_access_logs_through_standard_logging_v2(templates):
+    resources = templates["monitoring"]["Resources"]
+    source = resources["AccessLogSource"]["Properties"]
+    assert source["LogType"] == "ACCESS_LOGS"
+    assert source["ResourceArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${DistributionId}"
+    }
+    destination = resources["AccessLogDestination"]["Properties"]
+    assert destination["DestinationResourceArn"] == {"Fn::GetAtt": ["AccessLogGroup", "Arn"]}
+    delivery = resources["AccessLogDelivery"]
+    assert delivery["Properties"] == {
+        "DeliverySourceName": {"Ref": "AccessLogSource"},
+        "DeliveryDestinationArn": {"Fn::GetAtt": ["AccessLogDestination", "Arn"]},
+    }
+    policy = json.loads(
+        resources["AccessLogPolicy"]["Properties"]["PolicyDocument"]["Fn::Sub"].replace("$", "")
+    )
+    (statement,) = policy["Statement"]
+    assert statement["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert delivery["DependsOn"] == "AccessLogPolicy"
+
+
+def test_every_log_group_the_stacks_create_or_cause_keeps_a_bounded_retention(templates):
+    for name, template in templates.items():
+        resources = template["Resources"]
+        for logical_id, resource in resources.items():
+            properties = resource.get("Properties", {})
+            if resource["Type"] == "AWS::Logs::LogGroup":
+                assert properties.get("RetentionInDays"), (name, logical_id)
+            # A function without a log group of the stack's would log to one without retention.
+            if resource["Type"] == "AWS::Lambda::Function":
+                group = properties["LoggingConfig"]["LogGroup"]["Ref"]
+                assert resources[group]["Type"] == "AWS::Logs::LogGroup", (name, logical_id)
+
+
+def test_the_dashboard_shows_the_edge_the_app_and_the_database_of_this_environment(
+    stacks, aws_client
+):
+    name = stacks["edge"]["DashboardUrl"].rsplit("name=", 1)[1]
+    body = json.loads(aws_client("cloudwatch").get_dashboard(DashboardName=name)["DashboardBody"])
+    metrics = {
+        (metric[0], metric[1]): (widget["properties"]["region"], metric[2:])
+        for widget in body["widgets"]
+        for metric in widget["properties"]["metrics"]
+    }
+    region, dimensions = metrics[("AWS/CloudFront", "5xxErrorRate")]
+    assert region == "us-east-1"
+    assert stacks["edge"]["DistributionId"] in dimensions
+    region, dimensions = metrics[("AWS/RDS", "FreeStorageSpace")]
+    assert region == AWS_REGION
+    assert stacks["data"]["DatabaseIdentifier"] in dimensions
+    _, dimensions = metrics[("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count")]
+    assert stacks["app"]["LoadBalancerFullName"] in dimensions
+    _, dimensions = metrics[("AWS/AutoScaling", "GroupInServiceInstances")]
+    assert stacks["app"]["AutoScalingGroup"] in dimensions
+    assert {
+        ("AWS/ApplicationELB", "TargetResponseTime"),
+        ("AWS/ApplicationELB", "UnHealthyHostCount"),
+        ("AWS/RDS", "CPUUtilization"),
+        ("AWS/Lambda", "Errors"),
+    } <= metrics.keys()
