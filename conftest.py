@@ -152,9 +152,9 @@ def _own_cache_keys():
 
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
-    """Pages render on every request, even with REDIS_URL set, unless a test turns the page
-    cache on (cblog/tests/test_page_cache.py)."""
-    settings.PAGE_CACHE_SECONDS = 0
+    """Pages and their shared fragments render on every request, even with REDIS_URL set,
+    unless a test turns their cache on (cblog/tests/test_page_cache.py)."""
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
 
 
 @pytest.fixture(scope="session")

@@ -1,24 +1,27 @@
 """What helps a reader move around: the category menu, the month archive, related and adjacent
-posts. The month list is kept in the cache until the next write (content version)."""
+posts. The menu and the month list are kept in the shared cache until the next write."""
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
 from blog import cache as cache_keys
 from blog.models import Category, Post
-from cblog.page_cache import content_version
+from cblog.page_cache import shared_until_changed
 from users.models import User, authors
 
 RELATED_POSTS = 3
 
 
-def menu_categories():
+def menu_categories() -> list[Category]:
     """Categories with a public post, by name: one query on the small categories table, each
-    answered from the post_category_order index. Anonymous pages are kept whole by the page cache."""
-    public = Post.objects.published().filter(category=OuterRef("pk"))
-    return Category.objects.filter(Exists(public)).only("name", "slug")
+    answered from the post_category_order index, shared by every page until the next write."""
+
+    def read():
+        public = Post.objects.published().filter(category=OuterRef("pk"))
+        return list(Category.objects.filter(Exists(public)).only("name", "slug"))
+
+    return shared_until_changed(cache_keys.category_menu(), read)
 
 
 def public_author_or_404(username: str) -> User:
@@ -44,7 +47,7 @@ def archive_months() -> list[dict]:
         )
         return [{"month": row["month"].date(), "total": row["total"]} for row in months]
 
-    return cache.get_or_set(cache_keys.archive_months(content_version()), read)
+    return shared_until_changed(cache_keys.archive_months(), read)
 
 
 def related_posts(post: Post) -> list[Post]:

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
+from blog import cache as keys
 from blog import services
 from blog.comments.forms import CommentForm
 from blog.comments.threads import comment_threads
@@ -23,6 +24,7 @@ from blog.navigation import adjacent_posts, public_author_or_404, related_posts
 from blog.search import post_search, search_words
 from cblog.client import visitor_key
 from cblog.images.services import ImageStorageError
+from cblog.page_cache import shared_until_changed
 from cblog.throttles import ThrottledFormMixin, ThrottleMixin, wants_json
 
 SEARCH_MAX_LENGTH = 100
@@ -39,10 +41,19 @@ class BoundedPaginator(Paginator):
     def limit(self):
         return MAX_PAGES * self.per_page
 
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
     @cached_property
     def count(self):
-        served = self.object_list.select_related(None).prefetch_related(None)
-        return served[: self.limit].count()
+        """Shared by every reader of the list until the next write, when it has a `count_key`."""
+
+        def read():
+            served = self.object_list.select_related(None).prefetch_related(None)
+            return served[: self.limit].count()
+
+        return shared_until_changed(self.count_key, read) if self.count_key else read()
 
 
 class PostListMixin:
@@ -54,8 +65,16 @@ class PostListMixin:
     template_name = "blog/post_list.html"
     heading = "Latest posts"
 
+    # Whether every reader of a URL sees the same list (not so for someone's drafts).
+    same_for_everyone = True
+
     def get_queryset(self):
         return Post.objects.published().cards()
+
+    def get_paginator(self, *args, **kwargs):
+        if self.same_for_everyone:
+            kwargs["count_key"] = keys.list_count(self.request.path, self.request.GET.get("q", ""))
+        return super().get_paginator(*args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.heading, **kwargs)
@@ -129,6 +148,7 @@ class SearchView(PostListMixin, ListView):
 
 class DraftListView(LoginRequiredMixin, PostListMixin, ListView):
     heading = "Your drafts and scheduled posts"
+    same_for_everyone = False
 
     def get_queryset(self):
         return (

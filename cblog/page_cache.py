@@ -17,6 +17,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -33,6 +34,8 @@ from django.utils.cache import (
 )
 
 VERSION_KEY = "page-version"
+MISSING = object()
+T = TypeVar("T")
 
 # Callables returning the next time content changes by itself (or None), registered by apps.
 change_sources: list[Callable[[], datetime | None]] = []
@@ -59,6 +62,22 @@ def content_version() -> int:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY, 0)
     return version
+
+
+def shared_until_changed(key: str, read: Callable[[], T]) -> T:
+    """What `read()` returns, kept in the shared cache under `key` and the content version.
+
+    For fragments that every reader's page shows alike. Like a kept page, it is read afresh after
+    the next write, or when content changes by itself; without a shared cache, on every call.
+    """
+    if not settings.FRAGMENT_CACHE_SECONDS:
+        return read()
+    versioned = f"{key}:{content_version()}"
+    found = cache.get(versioned, MISSING)
+    if found is MISSING:
+        found = read()
+        cache.set(versioned, found, seconds_until_next_change(settings.FRAGMENT_CACHE_SECONDS))
+    return found
 
 
 def page_key(request, version: int) -> str:

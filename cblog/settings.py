@@ -198,6 +198,9 @@ SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if REDIS_URL el
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 30)
 PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 30)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300) if REDIS_URL else 0
+# Fragments that every reader's page shares (the category menu, list counts) are kept the same way
+# (cblog.page_cache.shared_until_changed), so that signed-in pages and page cache misses skip them.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300) if REDIS_URL else 0
 # Post cards are kept for what they show (blog/cards.py): a day, or less than the life of the
 # signed picture URLs they hold (django-storages signs them for an hour).
 CARD_CACHE_SECONDS = env_int(

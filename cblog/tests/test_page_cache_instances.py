@@ -14,7 +14,7 @@ import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
-from blog.tests.factories import CommentFactory, PostFactory
+from blog.tests.factories import CategoryFactory, CommentFactory, PostFactory
 from conftest import free_port
 from users.tests.factories import TEST_PASSWORD
 
@@ -155,3 +155,28 @@ def test_signing_out_through_one_instance_signs_out_of_every_other(instances, us
     stale = requests.Session()
     stale.cookies.set("sessionid", session_id)
     assert "Sign in" in stale.get(first + "/").text
+
+
+def test_a_new_category_through_one_instance_is_in_the_other_ones_menu(instances, user):
+    """Signed-in pages are rendered each time, but share the menu kept in Redis."""
+    first, second = instances
+    PostFactory(author=user, category=CategoryFactory(name="Travel", slug="travel"))
+    birds = CategoryFactory(name="Birds", slug="birds")
+    reader = signed_in(first, user)
+    assert "/category/birds/" not in reader.get(first + "/archive/").text  # links no post
+
+    writer = signed_in(second, user)
+    form = second + "/post/new/"
+    writer.post(
+        form,
+        {
+            "csrfmiddlewaretoken": csrf_token(writer, form),
+            "title": "Herons at dawn",
+            "content": "Grey and patient.",
+            "category": birds.pk,
+            "status": "published",
+        },
+        headers={"Referer": form},
+    )
+
+    assert "/category/birds/" in reader.get(first + "/archive/").text

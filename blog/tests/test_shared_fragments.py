@@ -1,0 +1,170 @@
+"""The category menu and the size of each list, kept in the shared cache: read once, then again
+after every kind of write that changes them, or when a scheduled post's time comes."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from blog import services
+from blog.models import Post
+from blog.tests.factories import CategoryFactory, PostFactory
+
+
+@pytest.fixture
+def shared_fragments(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300  # in one process local memory is as shared as Redis
+
+
+@pytest.fixture
+def travel(user):
+    travel = CategoryFactory(name="Travel", slug="travel")
+    PostFactory(author=user, category=travel, title="By the river", slug="by-the-river")
+    return travel
+
+
+def queries_of(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_a_second_read_queries_neither_the_menu_nor_the_list_size(client, travel, settings):
+    unshared = queries_of(client, "/")
+    assert queries_of(client, "/") == unshared  # without a shared cache, read every time
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    client.get("/")
+
+    assert queries_of(client, "/") == unshared - 2
+
+
+def write_first_post_in_a_category(user, travel):
+    PostFactory(author=user, category=CategoryFactory(name="Birds", slug="birds"))
+    return "/category/birds/"
+
+
+def write_rename_the_category(user, travel):
+    travel.name = "Wandering"
+    travel.save()
+    return ">Wandering</a>"
+
+
+def write_delete_its_only_post(user, travel):
+    services.post_delete(post=Post.objects.get(slug="by-the-river"))
+    return "!/category/travel/"
+
+
+def write_turn_its_only_post_into_a_draft(user, travel):
+    services.post_update(post=Post.objects.get(slug="by-the-river"), data={"status": "draft"})
+    return "!/category/travel/"
+
+
+def write_move_its_only_post(user, travel):
+    birds = CategoryFactory(name="Birds", slug="birds")
+    services.post_update(post=Post.objects.get(slug="by-the-river"), data={"category": birds})
+    return "/category/birds/"
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        write_first_post_in_a_category,
+        write_rename_the_category,
+        write_delete_its_only_post,
+        write_turn_its_only_post_into_a_draft,
+        write_move_its_only_post,
+    ],
+    ids=lambda write: write.__name__,
+)
+def test_the_menu_changes_on_the_next_read_after_a_write(
+    client, user, travel, shared_fragments, write, django_capture_on_commit_callbacks
+):
+    client.get("/archive/")  # a page without the category's name or address but in the menu
+    assert "/category/travel/" in client.get("/archive/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        expected = write(user, travel)
+
+    menu = client.get("/archive/").text
+    if expected.startswith("!"):
+        assert expected[1:] not in menu
+    else:
+        assert expected in menu
+
+
+@pytest.mark.parametrize("path", ["/", "/category/travel/", "/author/alice/"])
+def test_a_new_post_that_opens_a_second_page_is_counted_on_the_next_read(
+    client, user, travel, shared_fragments, path, django_capture_on_commit_callbacks
+):
+    PostFactory.create_batch(9, author=user, category=travel)
+    assert "Page 1 of" not in client.get(path).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(author=user, category=travel)
+
+    assert "Page 1 of 2" in client.get(path).text
+
+
+def test_deleting_a_post_that_closes_the_second_page_is_counted_on_the_next_read(
+    client, user, travel, shared_fragments, django_capture_on_commit_callbacks
+):
+    PostFactory.create_batch(10, author=user, category=travel)
+    assert "Page 1 of 2" in client.get("/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_delete(post=Post.objects.get(slug="by-the-river"))
+
+    assert "Page 1 of" not in client.get("/").text
+
+
+@pytest.mark.django_db(transaction=True)  # InnoDB's full-text index sees committed rows only
+def test_searches_for_different_words_are_counted_apart(client, user, shared_fragments):
+    PostFactory.create_batch(11, author=user, title="Harbour lights")
+    PostFactory(author=user, title="Mountain air")
+
+    assert "Page 1 of 2" in client.get("/search/?q=harbour").text
+    assert "Page 1 of" not in client.get("/search/?q=mountain").text
+
+
+def test_each_author_counts_their_own_drafts(client, user, other_user, shared_fragments):
+    PostFactory.create_batch(11, author=user, draft=True)
+    PostFactory(author=other_user, draft=True)
+    client.force_login(user)
+    assert "Page 1 of 2" in client.get("/drafts/").text
+
+    client.force_login(other_user)
+
+    assert "Page 1 of" not in client.get("/drafts/").text
+
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def local_cache(settings):
+    # Local memory follows the travelling clock; Redis expires keys by its own.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "shared-fragments",
+        }
+    }
+    yield
+    cache.clear()
+
+
+def test_the_menu_gains_a_category_when_its_scheduled_post_turns_public(
+    client, user, travel, shared_fragments, local_cache
+):
+    with time_machine.travel(NOW, tick=False) as clock:
+        night = CategoryFactory(name="Night", slug="night")
+        PostFactory(author=user, category=night, published_at=NOW + timedelta(seconds=60))
+        assert "/category/night/" not in client.get("/archive/").text
+
+        clock.move_to(NOW + timedelta(seconds=90))
+
+        assert "/category/night/" in client.get("/archive/").text
