@@ -126,6 +126,7 @@ class SearchView(PostListMixin, ListView):
     """Posts ranked by relevance: title matches first (blog.search)."""
 
     template_name = "blog/search.html"
+    paginator_class = Paginator  # the results are bounded already
 
     @cached_property
     def query(self):

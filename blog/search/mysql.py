@@ -1,11 +1,14 @@
 """InnoDB FULLTEXT search (MySQL 8.4 in production, MariaDB in tests).
 
-Two FULLTEXT indexes (blog.search.schema): one on the title alone, to tell title matches, and one
-on title and content, to find and score posts. Boolean mode with `+word*`: every word must occur,
-as a word or the start of one.
+A FULLTEXT index on title and content finds and scores posts (blog.search.schema). Boolean mode
+with `+word*`: every word must occur, as a word or the start of one.
+
+Reading the index is cheap; reading a matching row is not, so the query neither sorts the matches
+nor counts them (a word in every post would read every post): the rows come in the index's own
+order and the LIMIT ends the read.
 """
 
-from django.db.models import F, FloatField
+from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
 from blog.models import Post
@@ -33,13 +36,12 @@ def match(columns: str, terms: list[str]):
     )
 
 
-def ranked(queryset, terms: list[str]):
-    # `score > 0` reads the FULLTEXT index (EXPLAIN: type fulltext), as a bare MATCH would.
+def candidates(queryset, terms: list[str], limit: int):
+    """(pk, title, score, published_at) of up to `limit` matching posts, in no order."""
+    # `score > 0` reads the FULLTEXT index (EXPLAIN: type fulltext).
     return (
-        queryset.annotate(
-            title_hit=match("title", terms),
-            score=match("title content", terms),
-        )
+        queryset.annotate(score=match("title content", terms))
         .filter(score__gt=0)
-        .order_by(F("title_hit").desc(), F("score").desc(), "-published_at", "-pk")
+        .order_by()
+        .values_list("pk", "title", "score", "published_at")[:limit]
     )

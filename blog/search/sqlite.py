@@ -1,7 +1,8 @@
 """SQLite FTS5 search: the blog_post_fts table mirrors each post's title and content
-(kept by triggers, blog.search.schema) and ranks with bm25, a title word weighing ten body words."""
+(kept by triggers, blog.search.schema) and ranks with bm25, a title word weighing ten body words.
+FTS5 ranks every match inside its index, so the best `limit` come straight from it."""
 
-from django.db.models import BooleanField, F, FloatField
+from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
 from blog.models import Post
@@ -14,23 +15,20 @@ def usable_terms(terms: list[str]) -> list[str]:
     return terms
 
 
-def ranked(queryset, terms: list[str]):
+def candidates(queryset, terms: list[str], limit: int):
+    """(pk, title, score, published_at) of the `limit` best matching posts."""
     # Each word quoted, so that no FTS5 operator (NEAR, OR, column:) comes from the search box.
     query = " ".join(f'"{term}"*' for term in terms)
     post = f'"{Post._meta.db_table}"."id"'
-    matching = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
+    # bm25 is lower for better matches: negated, higher is better.
     score = (
-        f"(SELECT bm25({SQLITE_TABLE}, {TITLE_WEIGHT}, 1.0) FROM {SQLITE_TABLE}"
+        f"(SELECT -bm25({SQLITE_TABLE}, {TITLE_WEIGHT}, 1.0) FROM {SQLITE_TABLE}"
         f" WHERE {SQLITE_TABLE} MATCH %s AND rowid = {post})"
     )
+    matching = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
     return (
         queryset.filter(id__in=RawSQL(matching, [query]))
-        .annotate(
-            title_hit=RawSQL(
-                f"{post} IN ({matching})", [f"{{title}} : ({query})"], output_field=BooleanField()
-            ),
-            # bm25 is lower for better matches.
-            score=RawSQL(score, [query], output_field=FloatField()),
-        )
-        .order_by(F("title_hit").desc(), "score", "-published_at", "-pk")
+        .annotate(score=RawSQL(score, [query], output_field=FloatField()))
+        .order_by("-score")
+        .values_list("pk", "title", "score", "published_at")[:limit]
     )

@@ -4,8 +4,12 @@ on SQLite's FTS5 table and on MariaDB's FULLTEXT indexes alike.
 Transactional tests: InnoDB adds rows to a FULLTEXT index when their transaction commits.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from blog.apps import search_index_repair
 from blog.models import Post
@@ -103,10 +107,52 @@ def test_a_snippet_without_a_match_in_the_text_starts_at_the_start():
     assert snippet("Short text.", ["river"]) == "Short text."
 
 
+@pytest.fixture
+def harbour_posts(transactional_db, monkeypatch):
+    """More matching posts than are ranked: the oldest first, so that the index's order and
+    the order of age agree."""
+    monkeypatch.setattr("blog.search.MAX_RESULTS", 3)
+    now = timezone.now()
+    return [
+        PostFactory(title="Notes", content="The harbour.", published_at=now - timedelta(days=day))
+        for day in range(6, 0, -1)
+    ]
+
+
+def test_more_matches_than_are_ranked_are_counted_as_a_lower_bound(harbour_posts):
+    results = post_search(Post.objects.published(), ["harbour"])
+    assert (results.count(), results.truncated, len(list(results))) == (3, True, 3)
+
+
+def test_the_newest_post_is_found_when_more_posts_match_than_are_ranked(harbour_posts):
+    assert search("harbour")[0] == harbour_posts[-1]
+
+
+def test_a_title_match_still_ranks_first_when_more_posts_match_than_are_ranked(
+    transactional_db, monkeypatch
+):
+    title = PostFactory(title="Harbour lights", published_at=timezone.now() - timedelta(days=30))
+    PostFactory.create_batch(5, title="Notes", content="The harbour.")
+    monkeypatch.setattr("blog.search.MAX_RESULTS", 3)
+    assert search("harbour")[0] == title
+
+
+def test_fewer_matches_than_are_ranked_are_counted_exactly(river_posts):
+    results = post_search(Post.objects.published(), ["river"])
+    assert (results.count(), results.truncated) == (2, False)
+
+
 @pytest.mark.skipif(connection.vendor != "mysql", reason="InnoDB FULLTEXT")
-def test_mysql_finds_posts_through_the_fulltext_index(transactional_db):
-    plan = post_search(Post.objects.published().cards(), ["river"]).explain()
-    assert "fulltext" in plan and "post_text_fulltext" in plan
+def test_mysql_reads_matches_off_the_fulltext_index_without_sorting_them(harbour_posts):
+    with CaptureQueriesContext(connection) as queries:
+        search("harbour")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + queries[0]["sql"])
+        plan = cursor.fetchall()
+    (_, _, table, kind, _, key, *_, extra) = plan[0]
+    assert (len(plan), table, kind, key) == (1, "blog_post", "fulltext", "post_text_fulltext")
+    assert "filesort" not in extra and "temporary" not in extra
+    assert "ORDER BY" not in queries[0]["sql"] and "LIMIT 4" in queries[0]["sql"]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5")

@@ -60,6 +60,26 @@ def test_search_runs_four_queries_at_any_number_of_results(
         assert client.get("/search/?q=river&page=2").status_code == 200
 
 
+def test_more_matches_than_are_ranked_are_counted_as_at_least(
+    client, transactional_db, monkeypatch
+):
+    monkeypatch.setattr("blog.search.MAX_RESULTS", 3)
+    PostFactory.create_batch(4, content="river")
+    html = client.get("/search/?q=river").content.decode()
+    assert "At least 3 posts match, best matches first." in html
+
+
+@pytest.mark.parametrize("matching", [13, 40])
+def test_search_with_more_matches_than_are_ranked_runs_as_many_queries_at_any_size(
+    client, transactional_db, monkeypatch, matching, django_assert_max_num_queries
+):
+    monkeypatch.setattr("blog.search.MAX_RESULTS", 12)
+    PostFactory.create_batch(matching, content="river " * 50)
+    # The candidates (and on MySQL the newest posts' scores), the page, its authors, the menu.
+    with django_assert_max_num_queries(5):
+        assert client.get("/search/?q=river&page=2").status_code == 200
+
+
 def test_results_read_only_the_start_of_each_body(client, transactional_db):
     PostFactory(content="river " * 9000)
     PostFactory(content="river " + "word " * 5000 + "*late*")
