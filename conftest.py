@@ -358,25 +358,58 @@ def reset_connections(app):
     app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def job_worker(redis_url, transactional_db):
-    """A Celery worker on the tests' Redis database, in a thread of this process: jobs are sent
-    to the real queue and taken off it by the worker."""
+@contextmanager
+def running_worker(broker_url, queue, **conf):
+    """A Celery worker on `broker_url`, in a thread of this process, taking jobs off `queue`."""
     from celery.contrib.testing.worker import start_worker
 
     from cblog.celery import app
 
-    queue = f"test-jobs-{uuid.uuid4().hex[:8]}"
+    previous = {key: app.conf.get(key) for key in conf}
     app.conf.update(
         task_always_eager=False,
-        broker_url=redis_url,
+        broker_url=broker_url,
         task_default_queue=queue,
         broker_connection_retry_on_startup=True,
+        **conf,
     )
     reset_connections(app)
-    with start_worker(
-        app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30
-    ):
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30
+        ):
+            yield app
+    finally:
+        app.conf.update(broker_url="memory://", task_always_eager=True, **previous)
+        reset_connections(app)
+
+
+@pytest.fixture
+def job_worker(redis_url, transactional_db):
+    """A worker on the tests' Redis database: jobs are sent to the real queue and taken off it."""
+    with running_worker(redis_url, f"test-jobs-{uuid.uuid4().hex[:8]}") as app:
         yield app
-    app.conf.update(broker_url="memory://", task_always_eager=True)
-    reset_connections(app)
+
+
+@pytest.fixture
+def sqs_job_worker(moto_server, aws_client, transactional_db):
+    """A worker on an SQS queue of moto's server, configured as settings.py does for sqs://
+    (a predefined queue, never listed or created by Celery; no remote control)."""
+    queue = f"test-jobs-{uuid.uuid4().hex[:8]}"
+    queue_url = aws_client("sqs").create_queue(QueueName=queue)["QueueUrl"]
+    endpoint = urlsplit(moto_server)
+    options = {
+        "region": AWS_REGION,
+        "predefined_queues": {queue: {"url": queue_url}},
+        "visibility_timeout": 60,
+        "wait_time_seconds": 1,
+        "is_secure": False,
+    }
+    with running_worker(
+        f"sqs://{endpoint.netloc}",
+        queue,
+        broker_transport_options=options,
+        worker_enable_remote_control=False,
+    ) as app:
+        yield app
+    aws_client("sqs").delete_queue(QueueUrl=queue_url)

@@ -87,19 +87,48 @@ def subscription_cancel(*, subscription_id: int) -> None:
     Subscription.objects.filter(pk=subscription_id).delete()
 
 
+# Subscribers mailed by one job: a job stays short, and a worker lost mid-job leaves few to redo.
+ANNOUNCE_BATCH = 100
+
+
+def announceable(post_id: int) -> Post | None:
+    """The post, if it is public and recent enough to be news."""
+    post = Post.objects.published().select_related("author").filter(pk=post_id).first()
+    if post is None or not post.published_at or post.published_at < now() - ANNOUNCE_WINDOW:
+        return None
+    return post
+
+
 def post_announce(*, post_id: int) -> int:
-    """Mails a newly published post to each of its subscribers once; returns how many mails.
+    """Queues the mails of a newly published post, one job per ANNOUNCE_BATCH subscribers
+    waiting for it; returns how many jobs. Each query reads one batch's ids off the primary key,
+    so planning costs the same per batch however many subscribe."""
+    post = announceable(post_id)
+    if post is None:
+        return 0
+    waiting = Subscription.objects.for_post(post).exclude(deliveries__post=post).order_by("pk")
+    batches, after = 0, 0
+    while ids := list(waiting.filter(pk__gt=after).values_list("pk", flat=True)[:ANNOUNCE_BATCH]):
+        enqueue(tasks.post_announce_batch, post_id=post.pk, first_id=ids[0], last_id=ids[-1])
+        batches, after = batches + 1, ids[-1]
+    Announcement.objects.get_or_create(post=post)
+    return batches
+
+
+def post_announce_batch(*, post_id: int, first_id: int, last_id: int) -> int:
+    """Mails a post to its subscribers with ids from first_id to last_id, each once; returns how
+    many mails.
 
     Safe to run on several workers at once: each mail is sent inside the transaction that
     inserts its (post, subscription) delivery row, so a racing worker's insert waits on the
     unique index and then fails, and a failed send leaves the row to the retry.
     """
-    post = Post.objects.published().select_related("author").filter(pk=post_id).first()
-    if post is None or not post.published_at or post.published_at < now() - ANNOUNCE_WINDOW:
+    post = announceable(post_id)
+    if post is None:
         return 0
     waiting = Subscription.objects.for_post(post).exclude(deliveries__post=post)
     sent = 0
-    for subscription in waiting.select_related("author").iterator():
+    for subscription in waiting.filter(pk__range=(first_id, last_id)).select_related("author"):
         try:
             with transaction.atomic():
                 Delivery.objects.create(post=post, subscription=subscription)
@@ -116,7 +145,6 @@ def post_announce(*, post_id: int) -> int:
             sent += 1
         except IntegrityError:
             continue  # another worker mailed this one
-    Announcement.objects.get_or_create(post=post)
     return sent
 
 

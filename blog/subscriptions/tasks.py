@@ -19,3 +19,10 @@ def post_announce(*, post_id: int) -> int:
     from blog.subscriptions.services import post_announce
 
     return post_announce(post_id=post_id)
+
+
+@shared_task(**RETRY)
+def post_announce_batch(*, post_id: int, first_id: int, last_id: int) -> int:
+    from blog.subscriptions.services import post_announce_batch
+
+    return post_announce_batch(post_id=post_id, first_id=first_id, last_id=last_id)

@@ -172,6 +172,27 @@ def test_a_post_is_mailed_once_however_often_it_is_saved(after_commit, author):
     assert services.post_announce(post_id=post.pk) == 0
 
 
+def test_a_post_to_many_subscribers_is_mailed_in_jobs_of_a_bounded_batch(
+    author, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "ANNOUNCE_BATCH", 3)
+    emails = [f"reader{n}@example.com" for n in range(10)]
+    for email in emails:
+        subscriber(email)
+    post = PostFactory(author=author)  # its own announcement is left uncommitted, never run
+
+    with django_capture_on_commit_callbacks() as jobs:
+        assert services.post_announce(post_id=post.pk) == 4
+    mailed = []
+    for job in jobs:
+        job()
+        mailed.append(len(mail.outbox) - sum(mailed))
+
+    assert mailed == [3, 3, 3, 1]
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(emails)
+    assert services.post_announce(post_id=post.pk) == 0  # nobody left waiting
+
+
 def test_an_old_post_saved_again_is_not_news(after_commit, author):
     subscriber("all@example.com")
     old = Post.objects.get(author=author)
@@ -227,14 +248,16 @@ def test_two_workers_announcing_the_same_post_mail_each_subscriber_once():
     post = PostFactory(author=author)
     Delivery.objects.all().delete()  # the save's own announcement ran inline: start again
     mail.outbox.clear()
+    ids = Subscription.objects.order_by("pk").values_list("pk", flat=True)
+    batch = {"post_id": post.pk, "first_id": ids.first(), "last_id": ids.last()}
 
     start = threading.Barrier(2)
     sent = []
 
-    def worker():
+    def worker():  # both given the same batch, as when a job is delivered twice
         start.wait()
         try:
-            sent.append(services.post_announce(post_id=post.pk))
+            sent.append(services.post_announce_batch(**batch))
         finally:
             connection.close()
 
@@ -249,7 +272,13 @@ def test_two_workers_announcing_the_same_post_mail_each_subscriber_once():
     assert Delivery.objects.filter(post=post).count() == 20
 
 
-def test_a_new_post_reaches_a_subscriber_through_the_worker(job_worker, smtp_sink):
+@pytest.fixture(params=["job_worker", "sqs_job_worker"], ids=["redis", "sqs"])
+def worker(request, transactional_db):
+    """A real worker: on Redis, as here and in the local stack; on SQS (moto), as in AWS."""
+    return request.getfixturevalue(request.param)
+
+
+def test_a_new_post_reaches_a_subscriber_through_the_worker(worker, smtp_sink):
     author = UserFactory(username="ann")
     subscriber("all@example.com")
     blog_services.post_create(
