@@ -34,6 +34,26 @@ def test_redis_cache_stores_and_counts(redis_cache):
     assert redis_cache.get_many(["a", "b"]) == {"a": 2, "b": "x"}
 
 
+def test_every_command_reuses_one_client(redis_cache, monkeypatch):
+    import redis
+
+    made = []
+    monkeypatch.setattr(redis.Redis, "__init__", record(redis.Redis.__init__, made))
+    for _ in range(3):
+        redis_cache.set("a", 1, 60)
+        assert redis_cache.get("a") == 1
+
+    assert len(made) <= 1
+
+
+def record(init, made):
+    def recording(self, *args, **kwargs):
+        made.append(self)
+        init(self, *args, **kwargs)
+
+    return recording
+
+
 def test_the_settings_use_redis_when_redis_url_is_set(monkeypatch):
     import runpy
     from pathlib import Path
