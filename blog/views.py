@@ -126,7 +126,6 @@ class SearchView(PostListMixin, ListView):
     """Posts ranked by relevance: title matches first (blog.search)."""
 
     template_name = "blog/search.html"
-    paginator_class = Paginator  # the results are bounded already
 
     @cached_property
     def query(self):
@@ -142,6 +141,9 @@ class SearchView(PostListMixin, ListView):
 
     def get_queryset(self):
         return post_search(Post.objects.published().cards().with_body_start(), self.words)
+
+    def get_paginator(self, *args, **kwargs):
+        return Paginator(*args, **kwargs)  # the results are bounded and counted already
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, words=self.words, **kwargs)
