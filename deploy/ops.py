@@ -12,6 +12,7 @@ import hashlib
 import json
 import mimetypes
 import os
+import re
 import sys
 import tempfile
 import time
@@ -40,6 +41,15 @@ KEPT = {
     "artifacts": "the artifact bucket (every release and indexer zip)",
     "data": "the media bucket (every upload) and the database's final snapshot",
 }
+# RDS enhanced monitoring writes every database's OS metrics of the account and region here, into
+# a group it creates without retention: the tool makes it first, with the data stack's retention.
+ACCOUNT_LOG_GROUPS = ["RDSOSMetrics"]
+# Canonical's current Ubuntu 24.04 LTS amd64 image; an environment file may name another parameter.
+IMAGE_PARAMETER = (
+    "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"
+)
+# Stack names become the database's identifier, which RDS lowers, and its log groups' names.
+NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 # The addresses CloudFront reaches origins from; the load balancer admits no others.
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 
@@ -96,11 +106,22 @@ class Environment:
     name: str
     region: str
     parameters: dict
+    image_parameter: str
 
     @classmethod
     def load(cls, path):
         data = json.loads(Path(path).read_text())
-        return cls(data["Name"], data["Region"], data.get("Parameters", {}))
+        if not NAME.match(data["Name"]):
+            raise DeployError(
+                f"{path}: Name {data['Name']!r} must be lower-case letters, digits and hyphens, "
+                "at most 40, starting with a letter (it names the stacks and the database)"
+            )
+        return cls(
+            data["Name"],
+            data["Region"],
+            data.get("Parameters", {}),
+            data.get("ImageParameter", IMAGE_PARAMETER),
+        )
 
     def stack_name(self, layer):
         return f"{self.name}-{layer}"
@@ -129,6 +150,8 @@ class Driver:
         self.cloudformation = {r: session.client("cloudformation", region_name=r) for r in regions}
         self.s3 = session.client("s3")
         self.ec2 = session.client("ec2")
+        self.logs = session.client("logs")
+        self.ssm = session.client("ssm")
 
     def say(self, message):
         print(message, file=self.out, flush=True)
@@ -296,6 +319,26 @@ class Driver:
             )
         return lists[0]["PrefixListId"]
 
+    def keep_account_log_groups(self):
+        """Creates the account-wide groups that AWS would make without retention, or sets it."""
+        days = int(self.parameter_value("data", "LogRetentionInDays"))
+        for name in ACCOUNT_LOG_GROUPS:
+            found = self.logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+            group = next((g for g in found if g["logGroupName"] == name), None)
+            if group is None:
+                self.logs.create_log_group(logGroupName=name)
+            if group is None or "retentionInDays" not in group:
+                self.logs.put_retention_policy(logGroupName=name, retentionInDays=days)
+                self.say(f"log group {name}: kept {days} days")
+
+    def parameter_value(self, layer, key):
+        """The environment file's value, else the template's default."""
+        given = self.env.parameters.get(layer, {})
+        if key in given:
+            return given[key]
+        template = yaml.load(read_template(layer), Loader=_TemplateLoader)  # noqa: S506
+        return template["Parameters"][key]["Default"]
+
     def empty_bucket(self, bucket):
         """Deletes every object version and delete marker, so CloudFormation can delete it."""
         deleted = 0
@@ -312,7 +355,10 @@ class Driver:
 
     # Steps
 
-    def up(self, release_key=None):
+    def newest_image(self):
+        return self.ssm.get_parameter(Name=self.env.image_parameter)["Parameter"]["Value"]
+
+    def up(self, release_key=None, image_id=None):
         self.deploy("artifacts")
         bucket = self.outputs("artifacts")["ArtifactBucket"]
         code = {
@@ -326,12 +372,15 @@ class Driver:
         )
         self.deploy("network")
         self.deploy("security", CloudFrontPrefixListId=self.cloudfront_prefix_list())
+        self.keep_account_log_groups()
         # Protection comes after the first create, so that a failed create can roll back.
         protect = "false" if self.describe("data") is None else "true"
         created = self.deploy("data", **code, DeletionProtection=protect)
         if created:
             self.deploy("data", **code, DeletionProtection="true")
-        self.deploy("app", ReleaseKey=release_key)
+        # The AMI changes only with a release, never because Canonical published a new one.
+        image_id = image_id or self.current_parameter("app", "ImageId") or self.newest_image()
+        self.deploy("app", ReleaseKey=release_key, ImageId=image_id)
         self.deploy("edge")
         edge = self.outputs("edge")
         self.sync_failover_site(edge["FailoverBucket"])
@@ -348,8 +397,9 @@ class Driver:
             raise DeployError("no app stack yet: run `up` first")
         bucket = self.outputs("artifacts")["ArtifactBucket"]
         release_key = self.upload_release(bucket)
-        self.say(f"rolling out {release_key}")
-        self.up(release_key=release_key)
+        image_id = self.newest_image()
+        self.say(f"rolling out {release_key} on {image_id}")
+        self.up(release_key=release_key, image_id=image_id)
 
     def status(self):
         for layer in LAYERS:
@@ -379,6 +429,8 @@ class Driver:
             self.delete(layer)
         for layer, what in KEPT.items():
             self.say(f"kept on purpose: {what} of {self.env.stack_name(layer)}")
+        for name in ACCOUNT_LOG_GROUPS:
+            self.say(f"kept on purpose: the log group {name}, shared across the account")
 
     def unprotect_data(self):
         if self.current_parameter("data", "DeletionProtection") == "false":

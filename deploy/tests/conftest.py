@@ -99,7 +99,7 @@ def supported_by_moto(resource_type):
     return resource_type in get_model_map()
 
 
-def for_moto(template, defaults=None):
+def for_moto(template):
     """The template minus the resource types and attributes moto's CloudFormation cannot build.
 
     moto skips those types but still fails a stack whose Fn::GetAtt names one, so every Ref,
@@ -107,9 +107,6 @@ def for_moto(template, defaults=None):
     removed resources say is asserted on the parsed template instead.
     """
     template = json.loads(json.dumps(template))
-    # moto resolves SSM-typed defaults even when a value is given, so they are replaced here.
-    for name, value in (defaults or {}).items():
-        template["Parameters"][name]["Default"] = value
     removed = {
         logical_id
         for logical_id, resource in template["Resources"].items()
@@ -192,9 +189,8 @@ class CloudFormationGate:
     so). The template then reaches moto through for_moto.
     """
 
-    def __init__(self, account_id, defaults):
+    def __init__(self, account_id):
         self.account_id = account_id
-        self.defaults = defaults
         self.refusals = []
         self.deployed = {}
 
@@ -224,8 +220,7 @@ class CloudFormationGate:
                 "InsufficientCapabilitiesException", f"Requires capabilities : [{required}]"
             )
         self.deployed[name] = sent
-        layer = name.rsplit("-", 1)[-1]
-        form["TemplateBody"] = [for_moto(template, self.defaults.get(layer))]
+        form["TemplateBody"] = [for_moto(template)]
         request.body = urlencode(form, doseq=True).encode()
         return None
 

@@ -39,7 +39,7 @@ COMMAND = re.compile(r"^make (up|release|status|down) ENV=deploy/environments/[\
 @pytest.fixture(scope="module")
 def gate(moto_server, rds_ca_bundle):
     with running_proxy(moto_server) as proxy, deleted_stacks_without_outputs():
-        proxy.rewrite = CloudFormationGate(ACCOUNT, {"app": {"ImageId": IMAGE_PARAMETER}})
+        proxy.rewrite = CloudFormationGate(ACCOUNT)
         proxy.ca = rds_ca_bundle.as_uri()  # where `make release` fetches the database's CA bundle
         yield proxy
 
@@ -51,14 +51,15 @@ def client(gate):
 
 @pytest.fixture(scope="module")
 def environment(client, tmp_path_factory):
-    """The example environment file with this account's certificate, zone and AMI."""
-    image_id = client("ec2").describe_images()["Images"][0]["ImageId"]
-    client("ssm").put_parameter(Name=IMAGE_PARAMETER, Type="String", Value=image_id)
+    """The example environment file with this account's certificate, zone and AMI parameter."""
+    # The public Canonical parameter lives under /aws/, which moto reserves: a look-alike.
+    client("ssm").put_parameter(Name=IMAGE_PARAMETER, Type="String", Value=images(client)[0])
     certificate = client("acm").request_certificate(DomainName=DOMAIN)["CertificateArn"]
     zone = client("route53").create_hosted_zone(Name="example.com.", CallerReference="life")
     environment = json.loads(EXAMPLE.read_text())
     environment["Name"] = NAME
     environment["Region"] = AWS_REGION
+    environment["ImageParameter"] = IMAGE_PARAMETER
     environment["Parameters"]["app"] |= {"DomainName": DOMAIN, "CertificateArn": certificate}
     environment["Parameters"]["edge"] |= {
         "DomainName": DOMAIN,
@@ -67,6 +68,10 @@ def environment(client, tmp_path_factory):
     path = tmp_path_factory.mktemp("env") / "life.json"
     path.write_text(json.dumps(environment))
     return path
+
+
+def images(client):
+    return sorted(image["ImageId"] for image in client("ec2").describe_images()["Images"])[:2]
 
 
 def readme_commands():
@@ -120,7 +125,11 @@ def test_the_readme_commands_take_an_empty_account_to_a_site_and_back(gate, clie
     assert any(re.fullmatch(r"lambda/lambda_indexer-\w+\.zip", key) for key in stored)
     assert parameters(client, "data")["DatabaseUserCodeKey"] in stored
     assert parameters(client, "app")["ReleaseKey"] in stored
+    first_image, next_image = images(client)
+    assert parameters(client, "app")["ImageId"] == first_image
     assert parameters(client, "data")["DeletionProtection"] == "true"
+    (metrics,) = client("logs").describe_log_groups(logGroupNamePrefix="RDSOSMetrics")["logGroups"]
+    assert metrics["retentionInDays"] == 365
     failover = ops_outputs(client, "edge")["FailoverBucket"]
     assert {"index.html", "failover/index.html"} <= keys(client, failover)
     assert f"site: https://{DOMAIN}/" in out
@@ -137,11 +146,15 @@ def test_the_readme_commands_take_an_empty_account_to_a_site_and_back(gate, clie
     assert f"{NAME}-app: CREATE_COMPLETE" in out or f"{NAME}-app: UPDATE_COMPLETE" in out
     assert "LoadBalancerDnsName = " in out
 
+    # Canonical publishes a new image: an update that is not a release leaves the fleet alone.
+    client("ssm").put_parameter(Name=IMAGE_PARAMETER, Value=next_image, Overwrite=True)
     out = make(gate, environment, next(commands))  # up again: nothing to change
     assert out.count(": up to date") == len(STACK_ORDER)
+    assert parameters(client, "app")["ImageId"] == first_image
 
     make(gate, environment, next(commands), RELEASE_VERSION="v2-test")  # release
     assert parameters(client, "app")["ReleaseKey"] == "releases/cblog-v2-test.tar.gz"
+    assert parameters(client, "app")["ImageId"] == next_image
     assert "releases/cblog-v2-test.tar.gz" in keys(client, artifacts)
 
     # Versions and delete markers in the buckets that the stacks delete, and in the kept one.
@@ -161,6 +174,7 @@ def test_the_readme_commands_take_an_empty_account_to_a_site_and_back(gate, clie
     assert "kept.txt" in keys(client, media)
     assert "kept on purpose: the media bucket" in out
     assert "kept on purpose: the artifact bucket" in out
+    assert "kept on purpose: the log group RDSOSMetrics" in out
     assert stored <= keys(client, artifacts)
 
 
@@ -206,10 +220,34 @@ def test_the_example_environment_gives_every_required_parameter(layer):
             "DatabaseUserCodeKey": "lambda/y.zip",
             "DeletionProtection": "true",
         },
-        "app": {"ReleaseKey": "releases/x.tar.gz"},
+        "app": {"ReleaseKey": "releases/x.tar.gz", "ImageId": "ami-0123456789abcdef0"},
         "monitoring": {"DistributionId": "E2QWRUHAPOMQZL", "HealthCheckId": "abc-123"},
     }
     given = environment.parameters_for(layer, ops.read_template(layer), managed.get(layer, {}))
     declared = load_template(layer)["Parameters"]
     required = {key for key, value in declared.items() if "Default" not in value}
     assert required <= {p["ParameterKey"] for p in given}
+
+
+@pytest.mark.parametrize("name", ["Cblog-prod", "cblog_prod", "9cblog", "c" * 41])
+def test_an_environment_name_that_cannot_name_the_database_is_refused_before_anything_is_sent(
+    name, tmp_path
+):
+    environment = json.loads(EXAMPLE.read_text()) | {"Name": name}
+    path = tmp_path / "env.json"
+    path.write_text(json.dumps(environment))
+    with pytest.raises(ops.DeployError, match="lower-case"):
+        ops.Environment.load(path)
+
+
+def test_an_account_wide_log_group_that_exists_without_retention_gets_the_data_stacks(client):
+    logs = client("logs")
+    if not logs.describe_log_groups(logGroupNamePrefix="RDSOSMetrics")["logGroups"]:
+        logs.create_log_group(logGroupName="RDSOSMetrics")
+    logs.delete_retention_policy(logGroupName="RDSOSMetrics")  # as RDS makes it
+    driver = ops.Driver(ops.Environment.load(EXAMPLE))
+    driver.logs = logs
+    driver.env.parameters["data"]["LogRetentionInDays"] = "90"
+    driver.keep_account_log_groups()
+    (group,) = logs.describe_log_groups(logGroupNamePrefix="RDSOSMetrics")["logGroups"]
+    assert group["retentionInDays"] == 90

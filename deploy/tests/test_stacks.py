@@ -13,8 +13,6 @@ from .conftest import DEPLOY, STACK_ORDER, for_moto
 pytestmark = pytest.mark.deploy
 
 DOMAIN = "blog.example.com"
-IMAGE_PARAMETER = "/cblog-test/ubuntu-ami"
-DEFAULTS = {"app": {"ImageId": IMAGE_PARAMETER}}
 ALL_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
 
 
@@ -41,9 +39,7 @@ def cloudfront_prefix_list(aws_client):
 def stacks(aws_client, templates, tmp_path_factory):
     """Creates every stack on moto in dependency order; returns {layer: {output: value}}."""
     cloudformation = aws_client("cloudformation")
-    # The public Canonical parameter lives under /aws/, which moto reserves: seed a look-alike.
     image_id = aws_client("ec2").describe_images()["Images"][0]["ImageId"]
-    aws_client("ssm").put_parameter(Name=IMAGE_PARAMETER, Type="String", Value=image_id)
     certificate = aws_client("acm").request_certificate(DomainName=DOMAIN)["CertificateArn"]
     zone_id = (
         aws_client("route53")
@@ -72,6 +68,7 @@ def stacks(aws_client, templates, tmp_path_factory):
             "DomainName": DOMAIN,
             "CertificateArn": certificate,
             "ReleaseKey": "releases/cblog-test.tar.gz",
+            "ImageId": image_id,
         },
         "edge": {
             "DomainName": DOMAIN,
@@ -88,7 +85,7 @@ def stacks(aws_client, templates, tmp_path_factory):
         values = {name: parents[name] for name in parameters[layer]} | extra.get(layer, {})
         cloudformation.create_stack(
             StackName=names[layer],
-            TemplateBody=for_moto(templates[layer], defaults=DEFAULTS.get(layer)),
+            TemplateBody=for_moto(templates[layer]),
             Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()],
             Capabilities=["CAPABILITY_IAM"],
         )
@@ -933,3 +930,17 @@ def test_the_dashboard_shows_the_edge_the_app_and_the_database_of_this_environme
         ("AWS/RDS", "CPUUtilization"),
         ("AWS/Lambda", "Errors"),
     } <= metrics.keys()
+
+
+def test_the_databases_exported_logs_land_in_groups_the_stack_made_first_with_retention(templates):
+    resources = templates["data"]["Resources"]
+    database = resources["Database"]
+    identifier = database["Properties"]["DBInstanceIdentifier"]["Fn::Sub"]
+    exported = database["Properties"]["EnableCloudwatchLogsExports"]
+    groups = {
+        resources[name]["Properties"]["LogGroupName"]["Fn::Sub"]: name
+        for name in database["DependsOn"]
+    }
+    assert set(groups) == {f"/aws/rds/instance/{identifier}/{log}" for log in exported}
+    for name in groups.values():
+        assert resources[name]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionInDays"}
