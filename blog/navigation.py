@@ -1,7 +1,7 @@
 """What helps a reader move around: the category menu, the month archive, related and adjacent
 posts. The menu and the month list are kept in the shared cache until the next write."""
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
@@ -59,14 +59,25 @@ def related_posts(post: Post) -> list[Post]:
 
 
 def adjacent_posts(post: Post) -> tuple[Post | None, Post | None]:
-    """The public posts published just before and just after this one."""
+    """The public posts published just before and just after this one, in the lists' order
+    (publication time, then creation time), so that each is read off the post_published_order
+    index in its own order: no sort of every older or newer post."""
     if not post.is_published:
         return None, None
     posts = Post.objects.published().only("title", "slug", "published_at")
-    when = post.published_at
-    older = posts.filter(published_at__lt=when) | posts.filter(published_at=when, pk__lt=post.pk)
-    newer = posts.filter(published_at__gt=when) | posts.filter(published_at=when, pk__gt=post.pk)
+    when, created = post.published_at, post.created_at
+    same_time = Q(published_at=when, created_at=created)
+    older = (
+        Q(published_at__lt=when)
+        | Q(published_at=when, created_at__lt=created)
+        | (same_time & Q(pk__gt=post.pk))  # an index lists equal keys by id
+    )
+    newer = (
+        Q(published_at__gt=when)
+        | Q(published_at=when, created_at__gt=created)
+        | (same_time & Q(pk__lt=post.pk))
+    )
     return (
-        older.order_by("-published_at", "-pk").first(),
-        newer.order_by("published_at", "pk").first(),
+        posts.filter(older).order_by("-published_at", "-created_at").first(),
+        posts.filter(newer).order_by("published_at", "created_at").first(),
     )

@@ -113,6 +113,14 @@ def test_previous_and_next_follow_publication_order(db):
     assert adjacent_posts(first) == (None, second)
 
 
+def test_previous_and_next_of_posts_published_at_the_same_time_follow_creation(db):
+    first, second, third = (PostFactory() for _ in range(3))
+    for post in (first, second, third):
+        published_at(post, at(2026, 1, 1))
+    assert adjacent_posts(second) == (first, third)
+    assert (adjacent_posts(first)[0], adjacent_posts(third)[1]) == (None, None)
+
+
 def test_the_post_page_ends_with_related_previous_and_next(client, db):
     travel = CategoryFactory(slug="travel")
     first, second, third = (PostFactory(category=travel) for _ in range(3))
