@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from blog.comments.services import comments_approve, comments_reject, comments_set_hidden
-from blog.models import Category, Comment, Post
+from blog.models import Category, Comment, Post, Tag
 from blog.services import post_prepare, posts_publish
 from cblog.page_cache import content_changed
 
@@ -14,6 +14,13 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    readonly_fields = ["key"]
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -41,13 +48,16 @@ class PostAdmin(admin.ModelAdmin):
         "title", "author", "status", "category", "published_at", "like_count", "comment_count",
         "view_count",
     ]  # fmt: skip
-    list_filter = [PublicationFilter, "category", ("author", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "content", "author__username"]
+    list_filter = [
+        PublicationFilter, "category", ("tags", admin.RelatedOnlyFieldListFilter),
+        ("author", admin.RelatedOnlyFieldListFilter),
+    ]  # fmt: skip
+    search_fields = ["title", "content", "author__username", "tags__name"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     readonly_fields = ["image_preview", "view_count", "created_at", "updated_at"]
     fields = [
-        "title", "slug", "author", "category", "status", "published_at", "content",
+        "title", "slug", "author", "category", "tags", "status", "published_at", "content",
         "image_preview", "view_count", "created_at", "updated_at",
     ]  # fmt: skip
     raw_id_fields = ["author"]

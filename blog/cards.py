@@ -1,7 +1,7 @@
 """Post cards, rendered once for what they show and shared by every list and every reader.
 
 A card's HTML is kept in the cache under a digest of everything it shows (title, slug, excerpt,
-status, date, whether it is public yet, picture, author's and category's names) and of the template and media settings
+status, date, whether it is public yet, picture, author's, category's and tags' names) and of the template and media settings
 that draw it. An edit or a renamed author makes a new key, so no write has to invalidate a card
 and no instance can serve a stale one; unused ones expire. The like, comment and view counts
 change on every read and write, so they are rendered outside the cached part, fresh each time.
@@ -21,6 +21,7 @@ from blog.models import Post
 
 BODY_TEMPLATE = "includes/post_card_body.html"
 PICTURE_TEMPLATE = "includes/picture.html"
+TAGS_TEMPLATE = "includes/tag_chips.html"
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,10 @@ class Card:
 
 def drawing_version() -> str:
     """Changes with the card template and the media URLs, so a deploy never serves old cards."""
-    sources = [get_template(name).template.source for name in (BODY_TEMPLATE, PICTURE_TEMPLATE)]
+    sources = [
+        get_template(name).template.source
+        for name in (BODY_TEMPLATE, PICTURE_TEMPLATE, TAGS_TEMPLATE)
+    ]
     return repr((sources, settings.STORAGES["default"], settings.MEDIA_URL))
 
 
@@ -49,6 +53,7 @@ def shown(post: Post) -> tuple:
         post.image.renditions if post.image_id else None,  # widths added to a stored picture
         post.author.display_name,
         (post.category.name, post.category.slug) if post.category_id else None,
+        tuple((tag.name, tag.slug) for tag in post.tags.all()),  # prefetched by .cards()
     )
 
 

@@ -1,8 +1,10 @@
-"""The editor's endpoints: the live preview and the autosave of drafts (static/js/editor.js).
+"""The editor's endpoints: the live preview, the autosave of drafts (static/js/editor.js) and
+tag suggestions (static/js/tags.js).
 
 Both answer JSON to the page's script, with a message a person can read when they refuse.
 """
 
+from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views import View
@@ -10,7 +12,8 @@ from django.views.generic.detail import SingleObjectMixin
 
 from blog import services
 from blog.forms import DraftAutosaveForm, PreviewForm
-from blog.models import Post
+from blog.models import Post, Tag
+from blog.tags import tag_key
 from blog.views import EditablePostMixin
 from cblog.markdown import render_markdown
 from cblog.throttles import THROTTLED_MESSAGE, throttled
@@ -26,7 +29,7 @@ def form_refused(form):
 
 
 class EditorEndpoint(View):
-    """POST only, signed in, counted against `throttle_scopes` before any work."""
+    """Signed in, counted against `throttle_scopes` before any work."""
 
     http_method_names = ["post"]
     throttle_scopes = ()
@@ -34,7 +37,8 @@ class EditorEndpoint(View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return refused("Your session has ended. Sign in again to keep writing.", 403)
-        if request.method == "POST" and throttled(request, self.throttle_scopes):
+        allowed = request.method.lower() in self.http_method_names
+        if allowed and throttled(request, self.throttle_scopes):
             return refused(THROTTLED_MESSAGE, 429)
         return super().dispatch(request, *args, **kwargs)
 
@@ -91,3 +95,22 @@ class DraftAutosaveView(EditorEndpoint, EditablePostMixin, SingleObjectMixin):
         if not form.is_valid():
             return form_refused(form)
         return saved(services.post_update(post=post, data=form.cleaned_data))
+
+
+SUGGESTIONS = 10
+
+
+class TagAutocompleteView(EditorEndpoint):
+    """`?q=` → up to SUGGESTIONS tag names starting with it (any case), among the tags of posts
+    the author can see, so that no one learns the tags of another's drafts."""
+
+    http_method_names = ["get"]
+    throttle_scopes = ("tags",)
+
+    def get(self, request):
+        start = tag_key(request.GET.get("q", "")[:50])
+        if not start:
+            return JsonResponse({"tags": []})
+        seen = Post.objects.visible_to(request.user).filter(tags=OuterRef("pk"))
+        tags = Tag.objects.filter(Exists(seen), key__startswith=start).order_by("name")
+        return JsonResponse({"tags": list(tags.values_list("name", flat=True)[:SUGGESTIONS])})

@@ -53,7 +53,8 @@ class LatestPostsFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.category.name] if item.category else []
+        category = [item.category.name] if item.category else []
+        return [*category, *(tag.name for tag in item.tags.all())]
 
 
 class CategoryPostsFeed(LatestPostsFeed):

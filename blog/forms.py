@@ -2,9 +2,11 @@ from datetime import datetime
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 
 from blog.models import Post
 from blog.pictures.forms import PictureForm
+from blog.tags import TagsField, tags_string
 from cblog.images.forms import ImageUploadField, ImageUploadMixin
 
 
@@ -37,9 +39,14 @@ class PostForm(ImageUploadMixin, PictureForm, forms.ModelForm):
         help_text=f"Time zone {settings.TIME_ZONE}. With status Published, a future time schedules "
         "the post; blank means now.",
     )
+    tags = TagsField(
+        widget=forms.TextInput(
+            attrs={"data-tag-input": reverse_lazy("blog:tag-autocomplete"), "autocomplete": "off"}
+        )
+    )
     field_order = [
         *("title", "content", "inline_image", "inline_image_alt"),
-        *("image", "category", "status", "publish_at"),
+        *("image", "category", "tags", "status", "publish_at"),
     ]
 
     class Meta:
@@ -55,6 +62,8 @@ class PostForm(ImageUploadMixin, PictureForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("publish_at", self.instance.published_at)
         self.picture_post = self.instance
+        if self.instance.pk:
+            self.initial.setdefault("tags", tags_string(self.instance.tags.all()))
         self.was_public = self.instance.is_published
 
     def clean_title(self):

@@ -5,7 +5,10 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
 from django.utils import timezone
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import TagBase, TaggedItemBase
 
+from blog.tags import tag_key
 from cblog.images.models import OwnedImageField
 
 
@@ -22,6 +25,59 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:category", args=[self.slug])
+
+
+class Tag(TagBase):
+    """A taggit tag, one per name whatever its case: `key` is the casefolded name, unique."""
+
+    key = models.CharField(max_length=100, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def save(self, *args, **kwargs):
+        self.key = tag_key(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:tag", args=[self.slug])
+
+    def slugify(self, tag, i=None):
+        # A name of signs only ("C++" aside, "!!!") still gets an address.
+        slug = super().slugify(tag)
+        return f"{slug or 'tag'}_{i}" if i is not None else slug or "tag"
+
+
+class TaggedPost(TaggedItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_posts")
+    content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="one_tag_per_post")
+        ]
+
+
+class PostTagManager(_TaggableManager):
+    """Resolves names by their casefolded key, so "Django" finds "django" on every database
+    (SQLite compares only ASCII letters case-insensitively)."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        names = [tag for tag in tags if isinstance(tag, str)]
+        found = tags_for_names(names)
+        resolved = [found[tag_key(tag)] if isinstance(tag, str) else tag for tag in tags]
+        return list(dict.fromkeys(resolved))
+
+
+def tags_for_names(names) -> dict:
+    """The Tag for each name's key, created when missing; a name's first spelling is kept."""
+    keys = {tag_key(name): name for name in reversed(names)}
+    found = {tag.key: tag for tag in Tag.objects.filter(key__in=keys)}
+    for key, name in keys.items():
+        if key not in found:
+            # Under a case- and accent-blind collation (MariaDB) "café" may find "cafe".
+            found[key], _ = Tag.objects.get_or_create(key=key, defaults={"name": name})
+    return found
 
 
 # Words that routes under /post/ use (/post/new/): a post's slug must never shadow a page.
@@ -73,7 +129,7 @@ class PostQuerySet(models.QuerySet):
         return self.published()
 
     def with_counts(self):
-        """Author, category and image in two queries, so lists never run N+1 queries.
+        """Author, category, image and tags in three queries, so lists never run N+1 queries.
 
         The like and comment counts are stored on the post (kept by blog.services.post_counts_refresh),
         so no list ever counts rows per post.
@@ -81,7 +137,7 @@ class PostQuerySet(models.QuerySet):
         # Authors come in a second query by primary key: an INNER JOIN would let MariaDB drive
         # the query from the small users table, then sort every published post in a temporary
         # table. With only LEFT JOINs the newest rows are read off the posts' index.
-        return self.select_related("category", "image").prefetch_related("author")
+        return self.select_related("category", "image").prefetch_related("author", "tags")
 
     def cards(self):
         """What a post card shows, without the bodies: lists never load content or its HTML."""
@@ -137,6 +193,9 @@ class Post(models.Model):
     like_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Visible ones."
+    )
+    tags = TaggableManager(
+        through=TaggedPost, manager=PostTagManager, blank=True, ordering=["name"]
     )
 
     objects = PostQuerySet.as_manager()

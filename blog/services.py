@@ -70,10 +70,14 @@ def post_create(
     data: dict,
     image: ProcessedImage | None = None,
     picture: NewPicture | None = None,
+    tags: list[str] | None = None,
 ) -> Post:
+    """Saves a new post with its pictures and tags in one transaction."""
     post = Post(author=author, **data)
     with post_saved(post, editor=author, image=image, picture=picture):
         post_save_with_unique_slug(post)
+        if tags:
+            post.tags.set(tags)
     return post
 
 
@@ -85,12 +89,16 @@ def post_update(
     remove_image=False,
     picture: NewPicture | None = None,
     editor=None,
+    tags: list[str] | None = None,
 ) -> Post:
-    """Updates fields (the slug stays stable); a new or removed image deletes the old objects."""
+    """Updates fields (the slug stays stable) and, unless `tags` is None, the tags, in one
+    transaction; a new or removed image deletes the old objects."""
     for field, value in data.items():
         setattr(post, field, value)
     with post_saved(post, editor=editor, image=image, remove_image=remove_image, picture=picture):
         post.save()
+        if tags is not None:
+            post.tags.set(tags)
     return post
 
 

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, Max, OuterRef
 from django.utils.functional import cached_property
 
-from blog.models import Category, Post
+from blog.models import Category, Post, Tag
 
 
 class IdRangePaginator(Paginator):
@@ -51,4 +51,12 @@ class CategorySitemap(Sitemap):
         )
 
 
-sitemaps = {"posts": PostSitemap, "categories": CategorySitemap}
+class TagSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        public = Post.objects.published().filter(tags=OuterRef("pk"))
+        return Tag.objects.filter(Exists(public)).only("slug").order_by("pk")
+
+
+sitemaps = {"posts": PostSitemap, "categories": CategorySitemap, "tags": TagSitemap}

@@ -27,6 +27,8 @@ urlpatterns = [
         "comment/<int:pk>/delete/", comment_views.CommentDeleteView.as_view(), name="comment-delete"
     ),
     path("category/<str:slug>/", views.CategoryPostListView.as_view(), name="category"),
+    path("tag/<str:slug>/", views.TagPostListView.as_view(), name="tag"),
+    path("tags/autocomplete/", editor.TagAutocompleteView.as_view(), name="tag-autocomplete"),
     path("author/<str:username>/", views.AuthorPostListView.as_view(), name="author"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("drafts/", views.DraftListView.as_view(), name="drafts"),

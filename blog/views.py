@@ -19,7 +19,7 @@ from blog.comments.forms import CommentForm
 from blog.comments.threads import comment_threads
 from blog.feeds import feed_links
 from blog.forms import PostForm
-from blog.models import Category, Post
+from blog.models import Category, Post, Tag
 from blog.navigation import adjacent_posts, public_author_or_404, related_posts
 from blog.search import post_search, search_words
 from cblog.client import visitor_key
@@ -99,6 +99,19 @@ class CategoryPostListView(PostListMixin, ListView):
     def get_context_data(self, **kwargs):
         feeds = feed_links("category", f"posts in {self.category}", slug=self.category.slug)
         return super().get_context_data(feeds=feeds, **kwargs)
+
+
+class TagPostListView(PostListMixin, ListView):
+    @cached_property
+    def tag(self):
+        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+
+    @property
+    def heading(self):
+        return f"Posts tagged “{self.tag}”"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(tags=self.tag)
 
 
 class AuthorPostListView(PostListMixin, ListView):
@@ -245,6 +258,7 @@ class PostCreateView(LoginRequiredMixin, ThrottledFormMixin, PostFormMixin, Crea
             data=form.post_data,
             image=form.new_image,
             picture=form.new_picture,
+            tags=form.cleaned_data["tags"],
         )
 
 
@@ -260,6 +274,7 @@ class PostUpdateView(EditablePostMixin, ThrottledFormMixin, PostFormMixin, Updat
             remove_image=form.image_removed,
             picture=form.new_picture,
             editor=self.request.user,
+            tags=form.cleaned_data["tags"],
         )
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "csp",
     "django_bootstrap5",
     "axes",
+    "taggit",
     "blog",
     "blog.subscriptions",
     "blog.pictures",
@@ -203,6 +204,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300) if REDIS_URL else 0
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300) if REDIS_URL else 0
 # Post cards are kept for what they show (blog/cards.py): a day, or less than the life of the
 # signed picture URLs they hold (django-storages signs them for an hour).
+# Tags (django-taggit) are typed as comma-separated names, in the admin as on the post form.
+TAGGIT_TAGS_FROM_STRING = "blog.tags.tag_names"
+TAGGIT_STRING_FROM_TAGS = "blog.tags.tags_string"
 CARD_CACHE_SECONDS = env_int(
     "CARD_CACHE_SECONDS",
     1800 if env("AWS_STORAGE_BUCKET_NAME") and not env("AWS_S3_CUSTOM_DOMAIN") else 86400,
@@ -226,6 +230,7 @@ THROTTLE_RATES = {
     # The editor asks for these while a person types; its script waits between requests.
     "preview": {"user": "60/m"},
     "autosave": {"user": "20/m"},
+    "tags": {"user": "120/m"},
 }
 RATELIMIT_ENABLE = THROTTLES_ENABLED
 RATELIMIT_FAIL_OPEN = True

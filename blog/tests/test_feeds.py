@@ -117,7 +117,7 @@ def test_sitemap_is_an_index_of_paginated_sections(client, post, monkeypatch):
 def test_sitemap_section_pages_split_posts_by_id_without_repeats(client, user, monkeypatch):
     monkeypatch.setattr(PostSitemap, "limit", 2)
     posts = PostFactory.create_batch(5, author=user)
-    pages = len(index_locations(client.get("/sitemap.xml"))) - 1  # the categories section
+    pages = len(index_locations(client.get("/sitemap.xml"))) - 2  # the categories and tags sections
 
     listed = []
     for page in range(1, pages + 1):
@@ -128,7 +128,8 @@ def test_sitemap_section_pages_split_posts_by_id_without_repeats(client, user, m
 
 
 def test_sitemap_lists_published_posts_and_not_drafts(client, post, draft):
-    response = client.get("/sitemap-posts.xml")
+    # Pages hold id ranges, and MariaDB's ids keep growing from one test to the next.
+    response = client.get(f"/sitemap-posts.xml?p={(post.pk - 1) // PostSitemap.limit + 1}")
 
     locations = sitemap_locations(response)
     assert response.status_code == 200

@@ -17,25 +17,28 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 TITLE = "Moonrise over the harbour"
-# Every page that lists posts; the scheduled post is the only one in its category, by its author
-# and with its word, so each page must show it once it is public.
+# Every page that lists posts; the scheduled post is the only one in its category and tag, by its
+# author and with its word, so each page must show it once it is public.
 LIST_PAGES = [
     "/",
     "/?page=2",
     "/category/night/",
+    "/tag/night-sky/",
     "/author/selene/",
     "/search/?q=harbour",
     "/feeds/rss/",
     "/feeds/atom/",
     "/sitemap-posts.xml",
     "/sitemap-categories.xml",
+    "/sitemap-tags.xml",
 ]
-# What shows the post on a page: its title, or on a sitemap its address or its category's.
+# What shows the post on a page: its title, or on a sitemap its address, its category's or tag's.
 # Search marks the words it found in the title, so there too the address.
 MARKERS = {
     "/search/?q=harbour": "/post/moonrise/",
     "/sitemap-posts.xml": "/post/moonrise/",
     "/sitemap-categories.xml": "/category/night/",
+    "/sitemap-tags.xml": "/tag/night-sky/",
 }
 
 
@@ -57,6 +60,7 @@ def scheduled(clock, user):
         content="The harbour at night.",
         published_at=NOW + timedelta(hours=1),
     )
+    post.tags.set(["Night sky"])
     return post
 
 

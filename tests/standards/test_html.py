@@ -70,6 +70,7 @@ def site(db):
             '<table><tr><td align="center">raw cell</td></tr></table>'
         ),
     )
+    post.tags.set(["rivers", "日本"])
     PostFactory.create_batch(11, author=author, category=post.category)  # a second page
     PostFactory(author=author, title="Unfinished", slug="unfinished", draft=True)
     comment = CommentFactory(post=post, author=UserFactory(username="bo"), content="Lovely *walk*.")
@@ -135,6 +136,8 @@ def rendered_pages(site):
         "post-as-reader": reader.get(f"/post/{slug}/"),
         "post-as-author": author.get(f"/post/{slug}/"),
         "category": anonymous.get(f"/category/{category}/"),
+        "tag": anonymous.get("/tag/rivers/"),
+        "tag-unicode": anonymous.get("/tag/日本/"),
         "author": anonymous.get("/author/ada/"),
         "search": anonymous.get("/search/?q=river"),
         "search-empty": anonymous.get("/search/?q=nothing+matches+this"),

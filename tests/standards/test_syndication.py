@@ -18,7 +18,7 @@ SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 def posts(user):
     """Posts with what trips feeds up: markup, entities, non-ASCII, a picture, no category."""
     category = CategoryFactory(name="Food & Drink", slug="food-and-drink")
-    return [
+    posts = [
         PostFactory(
             author=user,
             category=category,
@@ -28,6 +28,8 @@ def posts(user):
         ),
         PostFactory(author=user, category=None, title="Plain", content="Line one\n\nLine two"),
     ]
+    posts[0].tags.set(["Desserts & <sweets>", "crème"])
+    return posts
 
 
 # Each feed, and the posts it lists, newest first (by their index in `posts`).
@@ -68,4 +70,4 @@ def test_sitemap_index_and_its_sitemaps_are_valid_against_the_sitemaps_org_schem
     ]
 
     urls = [url for section in sections for url in section.iterfind("sm:url", SITEMAP_NS)]
-    assert len(urls) == len(posts) + 1  # the posts and their one category
+    assert len(urls) == len(posts) + 3  # the posts, their one category and two tags
