@@ -51,12 +51,13 @@ def test_a_scheduled_or_draft_post_is_not_found(client, transactional_db):
     assert "No posts match" in client.get("/search/?q=secret").content.decode()
 
 
-def test_search_runs_four_queries_at_any_number_of_results(
+def test_search_runs_five_queries_at_any_number_of_results(
     client, transactional_db, django_assert_num_queries
 ):
-    PostFactory.create_batch(30, content="river " * 50)
-    # The capped count, the ten posts, their authors, the category menu.
-    with django_assert_num_queries(4):
+    for post in PostFactory.create_batch(30, content="river " * 50):
+        post.tags.set(["rivers", post.slug])
+    # The capped count, the ten posts, their authors, their tags, the category menu.
+    with django_assert_num_queries(5):
         assert client.get("/search/?q=river&page=2").status_code == 200
 
 
