@@ -101,6 +101,12 @@ def capabilities(template_text):
     return sorted(needed)
 
 
+def known_regions():
+    """The regions whose S3 website endpoint the edge stack's failover record can alias."""
+    template = yaml.load(read_template("edge"), Loader=_TemplateLoader)  # noqa: S506
+    return set(template["Mappings"]["S3Website"])
+
+
 @dataclass
 class Environment:
     name: str
@@ -111,6 +117,24 @@ class Environment:
     @classmethod
     def load(cls, path):
         data = json.loads(Path(path).read_text())
+        region = data["Region"]
+        if region not in known_regions():
+            raise DeployError(
+                f"{path}: region {region} is not one the templates know: add its S3 website "
+                "endpoint to the S3Website mapping of deploy/cloudformation/edge.yaml"
+            )
+        for layer, wanted in (("app", region), ("edge", "us-east-1")):
+            arn = data.get("Parameters", {}).get(layer, {}).get("CertificateArn", "")
+            if arn.count(":") >= 5 and arn.split(":")[3] != wanted:
+                raise DeployError(
+                    f"{path}: the {layer} stack's CertificateArn is in {arn.split(':')[3]}, "
+                    f"it must be in {wanted}"
+                    + (
+                        " (CloudFront takes certificates from there only)"
+                        if layer == "edge"
+                        else ""
+                    )
+                )
         if not NAME.match(data["Name"]):
             raise DeployError(
                 f"{path}: Name {data['Name']!r} must be lower-case letters, digits and hyphens, "

@@ -251,3 +251,34 @@ def test_an_account_wide_log_group_that_exists_without_retention_gets_the_data_s
     driver.keep_account_log_groups()
     (group,) = logs.describe_log_groups(logGroupNamePrefix="RDSOSMetrics")["logGroups"]
     assert group["retentionInDays"] == 90
+
+
+def refusal(tmp_path, **changes):
+    environment = json.loads(EXAMPLE.read_text())
+    for key, value in changes.items():
+        if key in ("app", "edge"):
+            environment["Parameters"][key] |= value
+        else:
+            environment[key] = value
+    path = tmp_path / "env.json"
+    path.write_text(json.dumps(environment))
+    with pytest.raises(ops.DeployError) as refused:
+        ops.Environment.load(path)
+    return str(refused.value)
+
+
+def test_a_region_the_templates_do_not_know_is_refused_by_name(tmp_path):
+    assert "region xx-new-1 is not one the templates know" in refusal(tmp_path, Region="xx-new-1")
+
+
+def test_a_load_balancer_certificate_from_another_region_is_refused(tmp_path):
+    arn = "arn:aws:acm:eu-west-1:123456789012:certificate/0"
+    message = refusal(tmp_path, app={"CertificateArn": arn})
+    assert "app stack's CertificateArn is in eu-west-1, it must be in us-east-1" in message
+
+
+def test_a_cloudfront_certificate_outside_us_east_1_is_refused(tmp_path):
+    arn = "arn:aws:acm:eu-west-1:123456789012:certificate/1"
+    app = {"CertificateArn": arn.replace("/1", "/0")}  # right for the load balancer
+    message = refusal(tmp_path, Region="eu-west-1", app=app, edge={"CertificateArn": arn})
+    assert "edge stack's CertificateArn is in eu-west-1, it must be in us-east-1" in message

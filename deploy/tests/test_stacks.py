@@ -698,9 +698,8 @@ def test_load_balancer_logs_use_the_regional_account_where_mapped_and_the_servic
 ):
     data = templates["data"]
     conditions = data["Conditions"]
-    mapped = equals_regions(conditions["IsElbLogAccountRegionA"]) | equals_regions(
-        conditions["IsElbLogAccountRegionB"]
-    )
+    parts = [c["Condition"] for c in conditions["IsElbLogAccountRegion"]["Fn::Or"]]
+    mapped = set().union(*(equals_regions(conditions[part]) for part in parts))
     assert mapped == set(data["Mappings"]["ElbLogAccounts"])
     statements = data["Resources"]["LogBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     principal = next(s for s in statements if s["Sid"] == "LoadBalancerLogs")["Principal"]
@@ -710,11 +709,30 @@ def test_load_balancer_logs_use_the_regional_account_where_mapped_and_the_servic
     assert service == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
 
 
-def test_regions_whose_log_account_is_unknown_are_refused_before_anything_is_created(templates):
-    (assertion,) = templates["data"]["Rules"]["LoadBalancerLogAccountKnown"]["Assertions"]
-    refused = set(assertion["Assert"]["Fn::Not"][0]["Fn::Contains"][0])
-    assert not refused & set(templates["data"]["Mappings"]["ElbLogAccounts"])
-    assert "ElbLogAccounts" in assertion["AssertDescription"]
+# Regions opened before August 2022 (AWS's list): their logs come from a regional account.
+OLD_REGIONS = {
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1",
+    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+    "ap-southeast-3", "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
+    "eu-south-1", "eu-north-1", "me-south-1", "sa-east-1",
+}  # fmt: skip
+
+
+def test_every_region_opened_before_august_2022_has_its_load_balancer_log_account(templates):
+    assert set(templates["data"]["Mappings"]["ElbLogAccounts"]) == OLD_REGIONS
+    assert (
+        "Rules" not in templates["data"]
+        or "LoadBalancerLogAccountKnown" not in (templates["data"]["Rules"])
+    )
+
+
+def test_the_failover_record_knows_the_s3_website_zone_of_every_commercial_region(templates):
+    known = set(templates["edge"]["Mappings"]["S3Website"])
+    later = {"ap-south-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ca-west-1"}
+    later |= {"eu-central-2", "eu-south-2", "il-central-1", "me-central-1", "mx-central-1"}
+    assert OLD_REGIONS | later <= known
+    for region, target in templates["edge"]["Mappings"]["S3Website"].items():
+        assert target["Endpoint"].endswith(f"{region}.amazonaws.com")
 
 
 def test_the_edge_stack_refuses_a_region_without_a_known_s3_website_zone(templates):
@@ -944,3 +962,27 @@ def test_the_databases_exported_logs_land_in_groups_the_stack_made_first_with_re
     assert set(groups) == {f"/aws/rds/instance/{identifier}/{log}" for log in exported}
     for name in groups.values():
         assert resources[name]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionInDays"}
+
+
+def contains_rule(template, name):
+    (assertion,) = template["Rules"][name]["Assertions"]
+    allowed, tested = assertion["Assert"]["Fn::Contains"]
+    return set(allowed), tested
+
+
+def test_instance_and_database_sizes_are_checked_before_anything_is_created(templates):
+    allowed, tested = contains_rule(templates["app"], "InstanceSize")
+    assert tested == {"Ref": "InstanceType"}
+    assert templates["app"]["Parameters"]["InstanceType"]["Default"] in allowed
+    # Graviton cannot boot the amd64 AMI; a micro has 1 GiB, too little for the app and worker.
+    assert not {"t4g.small", "m7g.large", "t3.micro", "t3.nano"} & allowed
+    allowed, tested = contains_rule(templates["data"], "DatabaseSize")
+    assert tested == {"Ref": "DBInstanceClass"}
+    assert templates["data"]["Parameters"]["DBInstanceClass"]["Default"] in allowed
+    # Previous generations that RDS for MySQL 8.4 does not run.
+    assert not {"db.t2.micro", "db.m4.large", "db.m5.large"} & allowed
+    example = json.loads((DEPLOY / "environments" / "example.json").read_text())
+    assert (
+        example["Parameters"]["app"]["InstanceType"]
+        in contains_rule(templates["app"], "InstanceSize")[0]
+    )
