@@ -17,7 +17,7 @@ MARIADB_ENV := DB_HOST=127.0.0.1 DB_PORT=3306 DB_USER=root DB_PASSWORD= DB_NAME=
 # checkov's pins conflict with requirements-dev.txt, so it lives in a venv of its own.
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: run test test-sqlite test-apps test-system test-mariadb test-s3 lint format demo lambda-zip up release status down stack stack-down bench bench-web clean
+.PHONY: run test test-sqlite test-apps test-system test-deploy test-mariadb test-s3 lint format demo lambda-zip up release status down stack stack-down bench bench-web clean
 
 $(VENV)/.run-deps: requirements.txt
 	scripts/apt-install $(RUN_DEB)
@@ -39,23 +39,27 @@ run: $(VENV)/.run-deps
 
 # The whole suite: on SQLite with local media and a local-memory cache, the application suites and
 # the system ones (deploy, stack, browser, standards); the application suites again on MariaDB with
-# Redis, and with media on S3. The application passes and lint run two at a time, each printed when
-# it ends: they share no state (their own databases, Redis key prefixes, loopback ports). The system
-# suites run alone afterwards, since their load and fault tests need the cores to themselves.
-APP_PASSES := lint test-apps test-mariadb test-s3
+# Redis, and with media on S3. The application passes, the deploy suite and lint run two at a time,
+# each printed when it ends: they share no state (their own databases, Redis key prefixes, loopback
+# ports). The stack, browser, security and standards suites run alone afterwards, since their load
+# and fault tests need the cores to themselves.
+APP_PASSES := lint test-apps test-mariadb test-s3 test-deploy
 test: $(VENV)/.dev-deps $(CHECKOV_VENV)/.deps
 	scripts/start-mariadb
 	scripts/start-redis
 	$(MAKE) --no-print-directory --jobs=2 --output-sync=target $(APP_PASSES)
 	$(MAKE) --no-print-directory test-system
 
-test-sqlite: test-apps test-system
+test-sqlite: test-apps test-deploy test-system
 
 test-apps:
 	$(PYTEST) -q blog users cblog lambda_indexer
 
+test-deploy:
+	$(PYTEST) -q deploy
+
 test-system:
-	$(PYTEST) -q deploy tests
+	$(PYTEST) -q tests
 
 test-mariadb:
 	$(MARIADB_ENV) $(PYTEST) -q blog users cblog
