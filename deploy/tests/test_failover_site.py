@@ -50,3 +50,10 @@ def test_every_image_has_alt_text_and_every_asset_exists(page):
         reference = attrs.get("src") or (attrs.get("href") if tag == "link" else None)
         if reference:
             assert (SITE / reference.lstrip("/")).is_file(), reference
+
+
+def test_the_page_asks_crawlers_not_to_index_it_since_the_s3_website_answers_200(page):
+    # The secondary (an S3 website) cannot answer 503, so a crawler must not take the page for
+    # the site; CloudFront's error responses carry the origin's 5xx themselves.
+    metas = [attrs for tag, attrs in page if tag == "meta"]
+    assert {"name": "robots", "content": "noindex"} in metas
