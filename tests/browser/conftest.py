@@ -90,9 +90,20 @@ class Visitor:
             self.page.get_by_role("button", name=button, exact=True).click()
         self.shot()
 
-    def follow(self, link):
+    def follow(self, link, within=None):
+        """Clicks a link by its name (inside the `within` locator, if given)."""
         with self.page.expect_navigation():
-            self.page.get_by_role("link", name=link, exact=True).click()
+            (within or self.page).get_by_role("link", name=link, exact=True).click()
+        self.shot()
+
+    def search(self, words):
+        """Searches from the header's box, opening the menu first where a phone folds it away."""
+        toggler = self.page.get_by_role("button", name="Toggle navigation")
+        if toggler.is_visible():
+            toggler.click()
+        self.page.get_by_label("Search posts").fill(words)
+        with self.page.expect_navigation():
+            self.page.get_by_label("Search posts").press("Enter")
         self.shot()
 
     def absolute(self, url):
@@ -137,11 +148,13 @@ class Visitor:
         self.page.locator(".EasyMDEContainer .CodeMirror").click()
         self.page.keyboard.insert_text(text)
 
-    def write_post(self, title, *, status="published", image=None):
+    def write_post(self, title, *, status="published", image=None, category=None, text=None):
         """Creates a post through the form; returns its path."""
         self.goto("/post/new/")
         self.page.fill("[name=title]", title)
-        self.write(f"Some **words** about {title}.")
+        self.write(text or f"Some **words** about {title}.")
+        if category:
+            self.page.select_option("[name=category]", label=category)
         if image:
             self.page.set_input_files(
                 "[name=image]", {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": image}

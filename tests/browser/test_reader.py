@@ -44,13 +44,16 @@ def published(chromium, stack):
     category = author.page.locator("a[href^='/category/']").first.get_attribute("href")
     author.context.close()
     assert not author.problems, author.problems
-    return {"post": paths[0], "category": category, "author": "/author/rowan/"}
+    return {"post": paths[0], "posts": paths, "category": category, "author": "/author/rowan/"}
 
 
-def test_a_like_toggles_in_place_without_a_reload(visitor, published):
-    reader = visitor("liker")
-    reader.register("lee")
-    reader.goto(published["post"])
+# Each screen likes a post of its own, so that each starts at 0 likes.
+@pytest.mark.parametrize(("screen", "post"), [("desktop", 0), ("phone", 1)])
+def test_a_like_toggles_in_place_without_a_reload(visitor, published, screen, post):
+    reader = visitor(f"liker-{screen}", {"desktop": DESKTOP, "phone": PHONE}[screen])
+    reader.register(f"lee{screen}")
+    path = published["posts"][post]
+    reader.goto(path)
     reader.page.evaluate("window.sameDocument = true")
 
     reader.page.get_by_role("button", name=re.compile("^Like 0")).click()
@@ -64,7 +67,7 @@ def test_a_like_toggles_in_place_without_a_reload(visitor, published):
     assert reader.page.evaluate("window.sameDocument") is True
     reader.page.get_by_role("button", name=re.compile("^Like 0")).click()
     expect(unlike).to_be_visible()
-    reader.goto(published["post"])
+    reader.goto(path)
     expect(reader.page.get_by_role("button", name=re.compile("^Unlike 1"))).to_be_visible()
 
 
