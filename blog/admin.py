@@ -5,6 +5,8 @@ from django.utils.html import format_html
 
 from blog.comments.services import comments_approve, comments_reject, comments_set_hidden
 from blog.models import Category, Comment, Post, Tag
+from blog.revisions.models import Revision
+from blog.revisions.services import revision_record
 from blog.services import post_prepare, posts_publish
 from cblog.page_cache import content_changed
 
@@ -83,10 +85,13 @@ class PostAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         post_prepare(obj)
         super().save_model(request, obj, form, change)
+        published = "status" in form.changed_data and obj.status == Post.Status.PUBLISHED
+        kind = Revision.Kind.PUBLISH if published else Revision.Kind.SAVE
+        revision_record(post=obj, user=request.user, kind=kind)
 
     @admin.action(description="Publish selected posts")
     def publish(self, request, queryset):
-        count = posts_publish(posts=queryset)
+        count = posts_publish(posts=queryset, editor=request.user)
         self.message_user(request, f"{count} post(s) published.", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected posts (back to draft)")

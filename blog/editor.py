@@ -13,6 +13,7 @@ from django.views.generic.detail import SingleObjectMixin
 from blog import services
 from blog.forms import DraftAutosaveForm, PreviewForm
 from blog.models import Post, Tag
+from blog.revisions.models import Revision
 from blog.tags import tag_key
 from blog.views import EditablePostMixin
 from cblog.markdown import render_markdown
@@ -76,7 +77,9 @@ class DraftCreateAutosaveView(EditorEndpoint):
         if not form.is_valid():
             return form_refused(form)
         post = services.post_create(
-            author=request.user, data={**form.cleaned_data, "status": Post.Status.DRAFT}
+            author=request.user,
+            data={**form.cleaned_data, "status": Post.Status.DRAFT},
+            kind=Revision.Kind.AUTOSAVE,
         )
         return saved(post)
 
@@ -94,7 +97,14 @@ class DraftAutosaveView(EditorEndpoint, EditablePostMixin, SingleObjectMixin):
         form = DraftAutosaveForm(request.POST, instance=post)
         if not form.is_valid():
             return form_refused(form)
-        return saved(services.post_update(post=post, data=form.cleaned_data))
+        return saved(
+            services.post_update(
+                post=post,
+                data=form.cleaned_data,
+                editor=request.user,
+                kind=Revision.Kind.AUTOSAVE,
+            )
+        )
 
 
 SUGGESTIONS = 10

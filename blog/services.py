@@ -11,6 +11,8 @@ from django.utils.text import slugify
 from blog import cache as cache_keys
 from blog.models import RESERVED_SLUGS, Comment, Like, Post, count_of
 from blog.pictures.services import NewPicture, picture_inserted, pictures_claim
+from blog.revisions.models import Revision
+from blog.revisions.services import restored_data, revision_record
 from cblog.images.processing import ProcessedImage
 from cblog.images.services import image_replaced
 from cblog.markdown import plain_text_excerpt, render_markdown
@@ -52,16 +54,40 @@ def post_save_with_unique_slug(post: Post):
             # Another request took this slug between our read and our insert.
 
 
+def revision_kind(post: Post, *, was_published: bool, kind: str | None) -> str:
+    """The kind given (autosave, restore), else publish when the save publishes, else save."""
+    if kind:
+        return kind
+    if post.status == Post.Status.PUBLISHED and not was_published:
+        return Revision.Kind.PUBLISH
+    return Revision.Kind.SAVE
+
+
 @contextmanager
-def post_saved(post: Post, *, editor, image=None, remove_image=False, picture=None):
+def post_saved(
+    post: Post,
+    *,
+    editor,
+    image=None,
+    remove_image=False,
+    picture=None,
+    kind=None,
+):
     """Prepares the post, then runs the block that saves it in one transaction with its picture
-    objects: the post's own picture, one added to its text, and those its text took."""
+    objects (the post's own picture, one added to its text, those its text took) and a revision.
+    """
+    # As stored: a bound model form has already set the new status on the instance.
+    was_published = post.pk is not None and (
+        Post.objects.filter(pk=post.pk, status=Post.Status.PUBLISHED).exists()
+    )
     with picture_inserted(post, picture, uploader=editor or post.author) as keep_picture:
         post_prepare(post)
         with image_replaced(post, "image", image, folder="blog", remove=remove_image):
             yield
             keep_picture()
             pictures_claim(post=post)
+            kind = revision_kind(post, was_published=was_published, kind=kind)
+            revision_record(post=post, user=editor, kind=kind)
 
 
 def post_create(
@@ -71,10 +97,11 @@ def post_create(
     image: ProcessedImage | None = None,
     picture: NewPicture | None = None,
     tags: list[str] | None = None,
+    kind: str | None = None,
 ) -> Post:
     """Saves a new post with its pictures and tags in one transaction."""
     post = Post(author=author, **data)
-    with post_saved(post, editor=author, image=image, picture=picture):
+    with post_saved(post, editor=author, image=image, picture=picture, kind=kind):
         post_save_with_unique_slug(post)
         if tags:
             post.tags.set(tags)
@@ -90,19 +117,38 @@ def post_update(
     picture: NewPicture | None = None,
     editor=None,
     tags: list[str] | None = None,
+    kind: str | None = None,
 ) -> Post:
     """Updates fields (the slug stays stable) and, unless `tags` is None, the tags, in one
     transaction; a new or removed image deletes the old objects."""
     for field, value in data.items():
         setattr(post, field, value)
-    with post_saved(post, editor=editor, image=image, remove_image=remove_image, picture=picture):
+    with post_saved(
+        post,
+        editor=editor,
+        image=image,
+        remove_image=remove_image,
+        picture=picture,
+        kind=kind,
+    ):
         post.save()
         if tags is not None:
             post.tags.set(tags)
     return post
 
 
-def posts_publish(*, posts) -> int:
+def post_restore(*, revision: Revision, editor) -> Post:
+    """Brings the post back to a revision's title, text and metadata; that is a revision too."""
+    return post_update(
+        post=revision.post,
+        data=restored_data(revision),
+        editor=editor,
+        tags=revision.metadata.get("tags"),
+        kind=Revision.Kind.RESTORE,
+    )
+
+
+def posts_publish(*, posts, editor=None) -> int:
     """Publishes the drafts among `posts` (scheduled ones keep their time); returns how many."""
     with transaction.atomic():
         drafts = list(posts.filter(status=Post.Status.DRAFT))
@@ -110,6 +156,7 @@ def posts_publish(*, posts) -> int:
             post.status = Post.Status.PUBLISHED
             post_prepare(post)
             post.save()
+            revision_record(post=post, user=editor, kind=Revision.Kind.PUBLISH)
     return len(drafts)
 
 

@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from blog import archive, editor, views
 from blog.comments import views as comment_views
 from blog.pictures import views as picture_views
+from blog.revisions import views as revision_views
 
 app_name = "blog"
 
@@ -17,6 +18,21 @@ urlpatterns = [
     path("post/<str:slug>/autosave/", editor.DraftAutosaveView.as_view(), name="post-autosave"),
     path(
         "post/<str:slug>/pictures/", picture_views.PictureUploadView.as_view(), name="picture-add"
+    ),
+    path(
+        "post/<str:slug>/revisions/",
+        revision_views.RevisionListView.as_view(),
+        name="post-revisions",
+    ),
+    path(
+        "post/<str:slug>/revisions/compare/",
+        revision_views.RevisionCompareView.as_view(),
+        name="revision-compare",
+    ),
+    path(
+        "post/<str:slug>/revisions/<int:pk>/restore/",
+        revision_views.RevisionRestoreView.as_view(),
+        name="revision-restore",
     ),
     path("post/<str:slug>/delete/", views.PostDeleteView.as_view(), name="post-delete"),
     path("post/<str:slug>/like/", views.LikeToggleView.as_view(), name="post-like"),

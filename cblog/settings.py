@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "blog",
     "blog.subscriptions",
     "blog.pictures",
+    "blog.revisions",
     "users",
 ]
 

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from blog.services import post_update
 from blog.subscriptions.models import Subscription
 from blog.subscriptions.services import confirm_path
 from blog.subscriptions.services import unsubscribe_path as subscription_unsubscribe_path
@@ -42,6 +43,7 @@ STATUS = {
     "subscribe-invalid": 400,
     "subscribe-confirm-invalid": 400,
     "contact-invalid": 400,
+    "revisions-compare-invalid": 400,
     "500": 500,
     "503": 503,
 }
@@ -129,6 +131,9 @@ def rendered_pages(site):
     reader = signed_in(UserFactory(username="cy"))
     post = site["post"]
     category, slug = post.category.slug, post.slug
+    for content in ("A <b>first</b> text\nkept", "A second text\nkept"):
+        post_update(post=post, data={"content": content}, editor=site["author"])
+    new, old = post.revisions.all()[:2]
     return {
         "home": anonymous.get("/"),
         "home-page-2": anonymous.get("/?page=2"),
@@ -151,6 +156,12 @@ def rendered_pages(site):
         "post-edit": author.get(f"/post/{slug}/edit/"),
         "post-edit-draft": author.get("/post/unfinished/edit/"),
         "post-delete": author.get(f"/post/{slug}/delete/"),
+        "revisions": author.get(f"/post/{slug}/revisions/"),
+        "revisions-compare": author.get(
+            f"/post/{slug}/revisions/compare/?old={old.pk}&new={new.pk}"
+        ),
+        "revisions-compare-invalid": author.get(f"/post/{slug}/revisions/compare/?old=x"),
+        "revision-restore": author.get(f"/post/{slug}/revisions/{old.pk}/restore/"),
         "after-comment": reader.post(f"/post/{slug}/comment/", {"content": "Thanks!"}, follow=True),
         "after-reply-refused": reader.post(
             f"/post/{slug}/comment/", {"content": "Hi", "parent": "999999"}
