@@ -112,7 +112,7 @@ class Environment:
     name: str
     region: str
     parameters: dict
-    image_parameter: str
+    image_parameter: str = IMAGE_PARAMETER
 
     @classmethod
     def load(cls, path):

@@ -49,13 +49,14 @@ def test_a_rolled_back_stack_ends_the_step_with_each_failed_resource_and_its_rea
         event(2, "MediaBucket", "CREATE_COMPLETE"),
         event(1, "MediaBucket", "CREATE_IN_PROGRESS"),
     ]
-    with Stubber(driver.cloudformation) as stub:
+    cloudformation = driver.stacks("data")
+    with Stubber(cloudformation) as stub:
         stub.add_response("describe_stacks", stack("CREATE_IN_PROGRESS"))
         stub.add_response("describe_stack_events", {"StackEvents": events[2:]})
         stub.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"))
         stub.add_response("describe_stack_events", {"StackEvents": events})
         with pytest.raises(ops.DeployError) as failed:
-            driver.wait(NAME, since=None)
+            driver.wait(cloudformation, NAME, since=None)
 
     message = str(failed.value)
     assert f"{NAME} ended in ROLLBACK_COMPLETE" in message

@@ -223,7 +223,11 @@ def test_the_app_connects_as_its_own_database_user_never_the_master(templates):
     assert "MasterUserSecret" not in app_text
     role = app["Resources"]["InstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]
     secrets = next(s for s in role["Statement"] if s["Sid"] == "Secrets")["Resource"]
-    assert {"Fn::ImportValue": {"Fn::Sub": "${ParentDataStack}-AppDatabaseSecretArn"}} in secrets
+    assert secrets == [
+        {"Fn::ImportValue": {"Fn::Sub": "${ParentDataStack}-AppDatabaseSecretArn"}},
+        {"Ref": "SecretKey"},
+        {"Fn::If": ["HasRedis", {"Ref": "RedisAuthToken"}, {"Ref": "AWS::NoValue"}]},
+    ]
     preamble = app["Resources"]["LaunchTemplate"]["Properties"]["LaunchTemplateData"]["UserData"]
     assert "${ParentDataStack}-AppDatabaseSecretArn" in json.dumps(preamble)
     secret = data["Resources"]["AppUserSecret"]["Properties"]["GenerateSecretString"]
