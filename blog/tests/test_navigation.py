@@ -1,11 +1,14 @@
 """Finding posts: the category menu, chips, the month archive, related and adjacent posts,
 reading time and display names."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from blog.models import Post
+from blog.models import Post, Tag, TaggedPost
 from blog.navigation import adjacent_posts, related_posts
 from blog.templatetags.navigation import reading_minutes
 from blog.tests.factories import CategoryFactory, PostFactory
@@ -155,3 +158,114 @@ def test_names_show_as_first_and_last_name_else_the_username(client, db):
 
     assert "Ada Lovelace" in home and "bo" in home
     assert "Posts by Ada Lovelace" in author_page
+
+
+# Related posts: shared tags first, then the category
+
+
+def tagged(*names, **fields):
+    post = PostFactory(**fields)
+    post.tags.set(list(names))
+    return post
+
+
+def with_tags(post):
+    return Post.objects.with_counts().get(pk=post.pk)  # as the post page reads it
+
+
+def test_related_posts_share_most_tags_first_then_newest_then_the_category(db):
+    travel, food = CategoryFactory(slug="travel"), CategoryFactory(slug="food")
+    post = tagged("lisbon", "trams", "coffee", category=travel)
+    one_newer = tagged("lisbon", category=food)
+    two_older = published_at(tagged("lisbon", "trams", category=food), at(2025, 1, 1))
+    one_older = published_at(tagged("coffee", "cake", category=food), at(2025, 2, 1))
+    tagged("porto", category=food)  # shares nothing
+    same_category = tagged(category=travel)
+
+    assert related_posts(with_tags(post)) == [two_older, one_newer, one_older]
+
+    one_older.delete()
+    assert related_posts(with_tags(post)) == [two_older, one_newer, same_category]
+
+
+def test_related_posts_never_list_the_post_itself_drafts_scheduled_or_a_post_twice(db):
+    travel = CategoryFactory(slug="travel")
+    post = tagged("lisbon", category=travel)
+    tagged("lisbon", category=travel, draft=True)
+    both = tagged("lisbon", category=travel)
+    scheduled = tagged("lisbon", category=travel)
+    published_at(scheduled, at(2999, 1, 1))
+
+    assert related_posts(with_tags(post)) == [both]
+
+
+def test_shared_tags_count_only_among_the_posts_published_nearest(db, monkeypatch):
+    monkeypatch.setattr("blog.navigation.RELATED_WINDOW", 1)
+    posts = [tagged("lisbon", category=None) for _ in range(5)]
+    for day, post in enumerate(posts, start=1):
+        published_at(post, at(2026, 1, day))
+
+    assert related_posts(with_tags(posts[2])) == [posts[3], posts[1]]
+    assert related_posts(with_tags(posts[0])) == [posts[1]]
+
+
+@pytest.mark.parametrize("tags", [("lisbon", "trams"), ()], ids=["tagged", "untagged"])
+def test_related_posts_run_the_same_queries_for_10_or_60_posts(
+    db, tags, django_assert_max_num_queries
+):
+    travel = CategoryFactory(slug="travel")
+    post = tagged(*tags, category=travel)
+
+    def add(count):
+        for number in range(count):
+            tagged(*tags[: number % 3], category=travel if number % 2 else None)
+
+    add(10)
+    read = with_tags(post)
+    with django_assert_max_num_queries(3 if tags else 1) as few:
+        assert len(related_posts(read)) == 3
+    add(50)
+    read = with_tags(post)
+    with django_assert_max_num_queries(3 if tags else 1) as many:
+        assert len(related_posts(read)) == 3
+    assert len(few) == len(many)
+
+
+@pytest.mark.skipif(connection.vendor != "mysql", reason="the plan that matters is MySQL's")
+@pytest.mark.django_db(transaction=True)
+def test_related_posts_read_a_bounded_range_of_the_publication_index_on_mysql(user):
+    now = timezone.now()
+    posts = Post.objects.bulk_create(
+        Post(title=f"p{n}", slug=f"p{n}", author=user, content="x", content_html="<p>x</p>",
+             excerpt="x", status="published", published_at=now - timedelta(hours=n))
+        for n in range(1500)
+    )  # fmt: skip
+    tags = [Tag.objects.create(name=f"t{n}", slug=f"t{n}") for n in range(10)]
+    TaggedPost.objects.bulk_create(
+        TaggedPost(content_object=post, tag=tags[(post.pk + k) % 10])
+        for post in posts
+        for k in range(3)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE TABLE blog_post, blog_taggedpost")
+    post = Post.objects.with_counts().get(pk=posts[700].pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert len(related_posts(post)) == 3
+
+    plans = []
+    for query in queries.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {query['sql']}")
+            plans += [
+                dict(zip([c[0] for c in cursor.description], row, strict=True)) for row in cursor
+            ]
+    reads = {(plan["table"], plan["key"]) for plan in plans}
+    assert reads <= {
+        ("blog_post", "PRIMARY"),
+        ("U0", "post_published_order"),
+        ("blog_post", "post_published_order"),
+        ("blog_taggedpost", "one_tag_per_post"),
+    }, plans
+    shared = next(plan for plan in plans if plan["table"] == "blog_taggedpost")
+    assert shared["type"] == "ref"  # one index look-up per post of the window, never a scan
