@@ -19,7 +19,15 @@ def category_menu() -> str:
     return "category-menu"
 
 
-def list_count(path: str, query: str) -> str:
-    """The number of posts a list shows, by its path and search words (never its page)."""
+def post_list(path: str, query: str) -> str:
+    """A list that every reader sees alike, by its path and search words (never its page)."""
     digest = hashlib.blake2b(f"{path}?{query}".encode(), digest_size=16).hexdigest()
-    return f"list-count:{digest}"
+    return f"post-list:{digest}"
+
+
+def list_count(list_key: str) -> str:
+    return f"{list_key}:count"
+
+
+def list_page(list_key: str, number: int) -> str:
+    return f"{list_key}:page:{number}"

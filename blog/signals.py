@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from blog.models import Category, Comment, Like, Post
+from blog.models import Category, Comment, Like, Post, Tag
 from blog.services import post_counts_refresh
 from cblog.page_cache import content_changed
 
@@ -21,6 +21,8 @@ def refresh_post_counts(sender, instance, **kwargs):
 @receiver(post_delete, sender=Post)
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
 def drop_cached_pages(sender, **kwargs):
-    """Posts and categories change from services, the admin and cascades alike."""
+    """Posts, categories and tags change from services, the admin and cascades alike."""
     content_changed()

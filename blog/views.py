@@ -68,16 +68,23 @@ class PostListMixin:
     # Whether every reader of a URL sees the same list (not so for someone's drafts).
     same_for_everyone = True
 
+    @cached_property
+    def list_key(self) -> str | None:
+        """Names the list in the shared cache (its size, each page's posts), if it may be shared."""
+        if not self.same_for_everyone:
+            return None
+        return keys.post_list(self.request.path, self.request.GET.get("q", ""))
+
     def get_queryset(self):
         return Post.objects.published().cards()
 
     def get_paginator(self, *args, **kwargs):
-        if self.same_for_everyone:
-            kwargs["count_key"] = keys.list_count(self.request.path, self.request.GET.get("q", ""))
+        if self.list_key:
+            kwargs["count_key"] = keys.list_count(self.list_key)
         return super().get_paginator(*args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.heading, **kwargs)
+        return super().get_context_data(heading=self.heading, list_key=self.list_key, **kwargs)
 
 
 class PostListView(PostListMixin, ListView):

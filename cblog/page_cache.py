@@ -64,6 +64,10 @@ def content_version() -> int:
     return version
 
 
+def shared_key(key: str) -> str:
+    return f"{key}:{content_version()}"
+
+
 def shared_until_changed(key: str, read: Callable[[], T]) -> T:
     """What `read()` returns, kept in the shared cache under `key` and the content version.
 
@@ -72,7 +76,7 @@ def shared_until_changed(key: str, read: Callable[[], T]) -> T:
     """
     if not settings.FRAGMENT_CACHE_SECONDS:
         return read()
-    versioned = f"{key}:{content_version()}"
+    versioned = shared_key(key)
     found = cache.get(versioned, MISSING)
     if found is MISSING:
         found = read()
