@@ -1,4 +1,5 @@
-"""RSS and Atom feeds: the whole blog, a category, an author; each the 20 newest public posts."""
+"""RSS and Atom feeds: the whole blog, a category, a tag, an author; each the 20 newest public
+posts."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -6,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
-from blog.models import Category, Post
+from blog.models import Category, Post, Tag
 from blog.navigation import public_author_or_404
 
 FEED_ITEMS = 20
@@ -74,6 +75,23 @@ class CategoryPostsFeed(LatestPostsFeed):
         return super().posts(obj).filter(category=obj)  # off the post_category_order index
 
 
+class TagPostsFeed(LatestPostsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: posts tagged {obj.name}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return f"The newest published posts tagged {obj.name}."
+
+    def posts(self, obj):
+        return super().posts(obj).filter(tags=obj)  # the tag page's own query
+
+
 class AuthorPostsFeed(LatestPostsFeed):
     def get_object(self, request, username):
         return public_author_or_404(username)
@@ -103,6 +121,10 @@ class LatestPostsAtomFeed(AtomFeedMixin, LatestPostsFeed):
 
 
 class CategoryPostsAtomFeed(AtomFeedMixin, CategoryPostsFeed):
+    pass
+
+
+class TagPostsAtomFeed(AtomFeedMixin, TagPostsFeed):
     pass
 
 

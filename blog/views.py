@@ -120,6 +120,10 @@ class TagPostListView(PostListMixin, ListView):
     def get_queryset(self):
         return super().get_queryset().filter(tags=self.tag)
 
+    def get_context_data(self, **kwargs):
+        feeds = feed_links("tag", f"posts tagged {self.tag}", slug=self.tag.slug)
+        return super().get_context_data(feeds=feeds, **kwargs)
+
 
 class AuthorPostListView(PostListMixin, ListView):
     template_name = "blog/author_detail.html"

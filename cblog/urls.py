@@ -25,6 +25,8 @@ urlpatterns = [
         feeds.CategoryPostsAtomFeed(),
         name="feed-category-atom",
     ),
+    path("feeds/rss/tag/<str:slug>/", feeds.TagPostsFeed(), name="feed-tag-rss"),
+    path("feeds/atom/tag/<str:slug>/", feeds.TagPostsAtomFeed(), name="feed-tag-atom"),
     path("feeds/rss/author/<str:username>/", feeds.AuthorPostsFeed(), name="feed-author-rss"),
     path("feeds/atom/author/<str:username>/", feeds.AuthorPostsAtomFeed(), name="feed-author-atom"),
     # An index of sections, each paginated, so that no response lists every post.

@@ -187,20 +187,29 @@ SCOPED_FEEDS = {
     "/feeds/atom/category/walks/": ["Ann walks", "Bob walks"],
     "/feeds/rss/author/ann/": ["Ann walks", "Ann bakes"],
     "/feeds/atom/author/ann/": ["Ann walks", "Ann bakes"],
+    "/feeds/rss/tag/coast/": ["Bob walks", "Ann bakes"],
+    "/feeds/atom/tag/coast/": ["Bob walks", "Ann bakes"],
 }
 
 
 @pytest.fixture
 def scoped(db):
-    """Ann and Bob, posts in Walks and Baking, and Ann's draft and scheduled post in Walks."""
+    """Ann and Bob, posts in Walks and Baking, and Ann's draft and scheduled post in Walks; all
+    but "Ann walks" tagged "coast"."""
     now = timezone.now()
     ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
     walks, baking = CategoryFactory(slug="walks"), CategoryFactory(slug="baking")
-    PostFactory(author=ann, category=baking, title="Ann bakes", published_at=now - timedelta(2))
-    PostFactory(author=bob, category=walks, title="Bob walks", published_at=now - timedelta(1))
+    for author, category, title, when, draft in [
+        (ann, baking, "Ann bakes", now - timedelta(2), False),
+        (bob, walks, "Bob walks", now - timedelta(1), False),
+        (ann, walks, "Ann's draft", None, True),
+        (ann, walks, "Ann's plan", now + timedelta(1), False),
+    ]:
+        post = PostFactory(
+            author=author, category=category, title=title, published_at=when, draft=draft
+        )
+        post.tags.set(["coast"])
     PostFactory(author=ann, category=walks, title="Ann walks", published_at=now)
-    PostFactory(author=ann, category=walks, title="Ann's draft", draft=True)
-    PostFactory(author=ann, category=walks, title="Ann's plan", published_at=now + timedelta(1))
     return {"ann": ann, "walks": walks}
 
 
@@ -230,6 +239,7 @@ def test_a_category_feed_names_the_category_and_links_to_its_page(client, scoped
     [
         "/feeds/rss/category/no-such-category/",
         "/feeds/atom/category/no-such-category/",
+        "/feeds/rss/tag/no-such-tag/",
         "/feeds/rss/author/nobody/",
         "/feeds/atom/author/nobody/",
         "/feeds/rss/author/drafter/",
@@ -243,20 +253,24 @@ def test_a_feed_of_an_unknown_category_or_of_someone_without_public_posts_is_a_4
     assert client.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/feeds/rss/category/walks/", "/feeds/atom/author/ann/"])
+@pytest.mark.parametrize(
+    "path", ["/feeds/rss/category/walks/", "/feeds/atom/author/ann/", "/feeds/rss/tag/coast/"]
+)
 def test_a_scoped_feed_lists_at_most_the_20_newest_posts(client, scoped, path):
     now = timezone.now()
     for age in range(23):
-        PostFactory(
+        post = PostFactory(
             author=scoped["ann"],
             category=scoped["walks"],
             title=f"{age} hours old",
             published_at=now - timedelta(hours=age, minutes=1),
         )
+        post.tags.set(["coast"])
+    newest = [] if "/tag/" in path else ["Ann walks"]  # the one post without the tag
 
     titles = feed_titles(client.get(path))
 
-    assert titles[1:] == [f"{age} hours old" for age in range(19)]
+    assert titles == [*newest, *(f"{age} hours old" for age in range(23))][:20]
 
 
 @pytest.mark.parametrize("path", list(SCOPED_FEEDS))
@@ -266,6 +280,7 @@ def test_a_scoped_feed_runs_the_same_queries_for_5_or_25_posts(
     def add(count):
         for post in posts_with_activity(count, scoped["ann"]):
             Post.objects.filter(pk=post.pk).update(category=scoped["walks"])
+            post.tags.set(["coast", "sea"])
 
     add(5)
     with django_assert_max_num_queries(QUERY_BUDGET + 1) as few:
@@ -284,6 +299,7 @@ def test_a_scoped_feed_runs_the_same_queries_for_5_or_25_posts(
     [
         ("/category/walks/", ["/feeds/rss/category/walks/", "/feeds/atom/category/walks/"]),
         ("/author/ann/", ["/feeds/rss/author/ann/", "/feeds/atom/author/ann/"]),
+        ("/tag/coast/", ["/feeds/rss/tag/coast/", "/feeds/atom/tag/coast/"]),
     ],
 )
 def test_category_and_author_pages_announce_their_own_feeds(client, scoped, page, feeds):

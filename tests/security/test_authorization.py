@@ -103,6 +103,7 @@ AUTHORIZATION = [
     ("GET",  "/feeds/rss/author/{author}/",          200, 200, 200, 200, 200),
     ("GET",  "/feeds/atom/author/{author}/",         200, 200, 200, 200, 200),
     ("GET",  "/feeds/rss/author/{superuser}/",       404, 404, 404, 404, 404),
+    ("GET",  "/feeds/atom/tag/no-such-tag/",         404, 404, 404, 404, 404),
     ("GET",  "/sitemap.xml",                         200, 200, 200, 200, 200),
     ("GET",  "/robots.txt",                          200, 200, 200, 200, 200),
     ("GET",  "/healthz/",                            200, 200, 200, 200, 200),

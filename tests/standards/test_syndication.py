@@ -38,6 +38,8 @@ FEEDS = {
     "/feeds/atom/": [1, 0],
     "/feeds/rss/category/food-and-drink/": [0],
     "/feeds/atom/category/food-and-drink/": [0],
+    "/feeds/rss/tag/crème/": [0],
+    "/feeds/atom/tag/crème/": [0],
     "/feeds/rss/author/alice/": [1, 0],
     "/feeds/atom/author/alice/": [1, 0],
 }
