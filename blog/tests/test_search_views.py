@@ -76,8 +76,9 @@ def test_search_with_more_matches_than_are_ranked_runs_as_many_queries_at_any_si
 ):
     monkeypatch.setattr("blog.search.MAX_RESULTS", 12)
     PostFactory.create_batch(matching, content="river " * 50)
-    # The candidates (and on MySQL the newest posts' scores), the page, its authors, the menu.
-    with django_assert_max_num_queries(5):
+    # The candidates (and on MySQL the newest posts' scores), the page, its authors, their tags,
+    # the menu.
+    with django_assert_max_num_queries(6):
         assert client.get("/search/?q=river&page=2").status_code == 200
 
 
