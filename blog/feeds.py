@@ -58,38 +58,35 @@ class LatestPostsFeed(Feed):
         return [*category, *(tag.name for tag in item.tags.all())]
 
 
-class CategoryPostsFeed(LatestPostsFeed):
+class SlugPostsFeed(LatestPostsFeed):
+    """The posts of one category or tag, found by its slug: `field` is the posts' filter and
+    `phrase` what the posts are ("in Travel", "tagged lisbon")."""
+
+    model, field, phrase = Category, "category", "in {}"
+
     def get_object(self, request, slug):
-        return get_object_or_404(Category, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
 
     def title(self, obj):
-        return f"{settings.SITE_NAME}: posts in {obj.name}"
+        return f"{settings.SITE_NAME}: posts {self.phrase.format(obj.name)}"
 
     def link(self, obj):
         return obj.get_absolute_url()
 
     def description(self, obj):
-        return f"The newest published posts in {obj.name}."
+        return f"The newest published posts {self.phrase.format(obj.name)}."
 
     def posts(self, obj):
-        return super().posts(obj).filter(category=obj)  # off the post_category_order index
+        # The list page's own query: a category's is read off the post_category_order index.
+        return super().posts(obj).filter(**{self.field: obj})
 
 
-class TagPostsFeed(LatestPostsFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+class CategoryPostsFeed(SlugPostsFeed):
+    pass
 
-    def title(self, obj):
-        return f"{settings.SITE_NAME}: posts tagged {obj.name}"
 
-    def link(self, obj):
-        return obj.get_absolute_url()
-
-    def description(self, obj):
-        return f"The newest published posts tagged {obj.name}."
-
-    def posts(self, obj):
-        return super().posts(obj).filter(tags=obj)  # the tag page's own query
+class TagPostsFeed(SlugPostsFeed):
+    model, field, phrase = Tag, "tags", "tagged {}"
 
 
 class AuthorPostsFeed(LatestPostsFeed):
