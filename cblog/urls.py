@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from blog import feeds
 from blog.sitemaps import sitemaps
+from cblog import views
 
 admin.site.site_header = "cblog administration"
 handler500 = "cblog.views.server_error"
@@ -51,3 +52,4 @@ urlpatterns = [
 
 if not settings.AWS_STORAGE_BUCKET_NAME:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)  # DEBUG only
+urlpatterns += [path("media/<path:name>", views.media_redirect, name="media")]

@@ -1,9 +1,11 @@
 import logging
 import sys
 
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
 
@@ -27,3 +29,13 @@ def server_error(request):
 def connection_usable():
     # A failed connect leaves no connection, and MySQL's is_usable() would raise on None.
     return connection.connection is not None and connection.is_usable()
+
+
+@never_cache
+def media_redirect(request, name):
+    """/media/<name> when nothing in front serves it (S3 without CloudFront, as in the local
+    stack): a redirect to a freshly signed URL, so that the stable /media/ URLs written into
+    posts (cblog.images.public) load there too. In AWS, CloudFront answers /media/ first."""
+    if not getattr(default_storage, "querystring_auth", False):
+        raise Http404("Media files are served by the web server.")
+    return HttpResponseRedirect(default_storage.url(name))

@@ -3,6 +3,10 @@
 import difflib
 from dataclasses import dataclass
 
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
 from blog.models import Post
 from blog.revisions.models import Revision
 from blog.revisions.services import many_fields, metadata_fields
@@ -21,11 +25,14 @@ def field_labels() -> dict:
 
 
 def readable(name: str, value, names: dict) -> str:
-    """A metadata value as a person reads it: a category's name rather than its id."""
+    """A metadata value as a person reads it: a category's name rather than its id, a time in
+    the site's time zone."""
     if value in (None, "", []):
         return "—"
     if isinstance(value, list):
         return ", ".join(value)
+    if isinstance(value, str) and (moment := parse_datetime(value)):
+        return date_format(localtime(moment), "j M Y, H:i:s")
     return names.get((name, value), str(value))
 
 

@@ -320,3 +320,11 @@ def test_media_orphans_deletes_unused_pictures_older_than_a_day_with_their_objec
     }
     assert not Image.objects.filter(pk=old.image_id).exists()
     assert stored_files("blog") == keep
+
+
+def test_media_urls_are_not_served_by_the_app_with_local_files(client, db, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    assert client.get("/media/blog/0123/display.jpg").status_code == 404

@@ -1,5 +1,8 @@
 """Pictures in the text on S3 (moto): what is stored, and a store failing half-way."""
 
+import urllib.request
+
+from django.test import Client
 from django.test.utils import override_settings
 
 from blog.models import Post
@@ -75,3 +78,18 @@ def test_the_store_failing_while_the_edit_form_adds_a_picture_leaves_the_post_as
     post.refresh_from_db()
     assert post.title == "A walk by the river" and "![" not in post.content
     assert not Image.objects.exists() and bucket_objects(s3, s3_media) == {}
+
+
+def test_the_stable_url_redirects_to_a_signed_one_where_nothing_else_serves_media(
+    writer, client, s3_media
+):
+    url = writer.post(
+        "/post/new/pictures/", {"inline_image": jpeg(), "inline_image_alt": "A boat"}, **JSON
+    ).json()["url"]
+
+    response = Client().get(url)
+
+    assert response.status_code == 302 and "X-Amz-Signature=" in response["Location"]
+    assert "no-cache" in response["Cache-Control"]
+    with urllib.request.urlopen(response["Location"]) as fetched:  # noqa: S310 - moto on loopback
+        assert fetched.read(3) == b"\xff\xd8\xff"  # a JPEG

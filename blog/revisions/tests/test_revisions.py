@@ -329,3 +329,13 @@ def test_tags_are_kept_and_restored_by_name(writer, post):
 
     assert old.metadata["tags"] == ["Boats", "Rivers"]
     assert sorted(post.tags.names()) == ["Boats", "Rivers"]
+
+
+def test_the_diff_shows_a_publication_time_in_the_sites_time_zone(writer, draft, settings):
+    edit(writer, draft, content="x")
+    edit(writer, draft, content="x", status="published", publish_at="2030-05-06T07:08")
+    new, old = draft.revisions.all()[:2]
+
+    html = writer.get(f"/post/{draft.slug}/revisions/compare/?old={old.pk}&new={new.pk}").text
+
+    assert "<ins>+ Published at: 6 May 2030, 07:08:00</ins>" in html
