@@ -2,7 +2,7 @@ import io
 
 from django.core.management import call_command
 
-from blog.models import Post
+from blog.models import Post, Tag
 from users.models import User
 
 
@@ -34,3 +34,11 @@ def test_bulk_seeding_twice_adds_posts_under_new_slugs(db):
     call_command("seed_demo", posts=6, users=2, bulk=True, no_images=True, verbosity=0)
     call_command("seed_demo", posts=6, users=2, bulk=True, no_images=True, verbosity=0)
     assert Post.objects.published().count() == 12
+
+
+def test_bulk_seeding_tags_posts_with_a_few_shared_tags(db):
+    call_command("seed_demo", posts=60, users=3, bulk=True, no_images=True, verbosity=0)
+    tagged = Post.objects.filter(tags__isnull=False).distinct().count()
+    assert 0 < tagged < 66
+    assert Tag.objects.count() <= 12
+    assert all(tag.key == tag.name.casefold() for tag in Tag.objects.all())

@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from tqdm import tqdm
 
-from blog.models import Category, Comment, Like, Post
+from blog.models import Category, Comment, Like, Post, Tag, TaggedPost
 from blog.services import post_create, post_prepare
 from cblog.images.models import Image
 from cblog.images.processing import process_image
@@ -157,6 +157,8 @@ class BulkSeeder:
             body = Post(content=demo_content(rng))
             post_prepare(body)
             self.bodies.append(body)
+        # A few tags, saved one by one so that each gets its case-folded key.
+        self.tags = [Tag.objects.get_or_create(name=word)[0] for word in WORDS[:12]]
         # Unique slugs without a query per post: the run's start time makes them unique.
         self.prefix = timezone.now().strftime("%Y%m%d%H%M%S%f")
 
@@ -187,6 +189,11 @@ class BulkSeeder:
                 for reader in self.rng.sample(
                     self.authors, self.rng.randrange(min(4, len(self.authors) + 1))
                 )
+            )
+            TaggedPost.objects.bulk_create(
+                TaggedPost(content_object=post, tag=tag)
+                for post in posts
+                for tag in self.rng.sample(self.tags, self.rng.randrange(4))
             )
             progress.update(len(posts))
 
