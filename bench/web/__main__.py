@@ -51,11 +51,13 @@ def database_name(size: int) -> str:
     return f"{DATABASE_PREFIX}_{size}"
 
 
-def configure(static_root: Path, cache_url: str) -> dict:
+def configure(static_root: Path, cache_url: str, page_cache=True) -> dict:
     """Production settings for this process and the app's gunicorn; returns the app's env."""
     env = {**DB, **PRODUCTION, "STATIC_ROOT": str(static_root), "DB_NAME": database_name(SIZES[0])}
     if cache_url:
         env["REDIS_URL"] = cache_url
+    if not page_cache:
+        env["PAGE_CACHE_SECONDS"] = "0"  # every page rendered, as on a page cache miss
     else:
         os.environ.pop("REDIS_URL", None)
     os.environ.update(env, DJANGO_SETTINGS_MODULE="cblog.settings")
@@ -187,7 +189,9 @@ def measure_size(size, pages, args, app_env, bare_url, logs) -> dict:
                 headers = [session_cookie] if page == "home signed in" else []
                 bare = wrk.run(bare_url, **load)
                 app = wrk.run(app_url + found["path"], headers=headers, **load)
-                found.setdefault("runs", []).append({"bare": bare.as_dict(), "app": app.as_dict()})
+                found.setdefault("runs", []).append(
+                    {"bare": bare.as_dict(), "app": app.as_dict(), "load": os.getloadavg()[0]}
+                )
                 print(
                     f"{size:>7,} posts  {page:<15} round {round_number + 1}: "
                     f"{app.rps:8.1f} req/s vs bare {bare.rps:8.1f} "
@@ -208,6 +212,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--cache-url", default="", help="REDIS_URL for the app (default: none)")
+    parser.add_argument(
+        "--no-page-cache",
+        dest="page_cache",
+        action="store_false",
+        help="render every anonymous page (fragments stay in the --cache-url Redis)",
+    )
     parser.add_argument("--name", default="web", help="report name under bench/results/")
     parser.add_argument(
         "--database-prefix", default=DATABASE_PREFIX, help="databases <prefix>_<posts>"
@@ -223,7 +233,7 @@ def main():
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cblog-bench-web-") as workdir:
-        app_env = configure(Path(workdir) / "static", args.cache_url)
+        app_env = configure(Path(workdir) / "static", args.cache_url, args.page_cache)
         logs = Path(workdir) / "gunicorn.log"
         figures = {"settings": {**vars(args), "pages": pages}, "sizes": {}}
         with gunicorn("bench.web.bare:application", env={}, log=logs) as bare_url:

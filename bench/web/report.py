@@ -1,6 +1,7 @@
 """The benchmark's figures as Markdown, JSON and a plot."""
 
 import json
+import os
 import statistics
 from pathlib import Path
 
@@ -113,6 +114,31 @@ def plot(sizes: dict, path: Path):
     figure.savefig(path, dpi=100)
 
 
+def cache_description(settings: dict) -> str:
+    if not settings["cache_url"]:
+        return "none configured (local memory per process)"
+    if not settings.get("page_cache", True):
+        return "Redis for fragments (menu, list sizes and pages' cards), page cache off"
+    return "Redis (whole anonymous pages and fragments)"
+
+
+def load_line(sizes: dict) -> str:
+    """How busy the shared machine was: the 1-minute load average after each page run."""
+    loads = [
+        run["load"]
+        for pages in sizes.values()
+        for found in pages.values()
+        for run in found.get("runs", [])
+        if "load" in run
+    ]
+    if not loads:
+        return ""
+    return (
+        f"Machine load (1-minute average on {os.cpu_count()} cores, other work included) "
+        f"during the runs: {min(loads):.1f} to {max(loads):.1f}, median {statistics.median(loads):.1f}."
+    )
+
+
 def write(figures: dict, stem: Path):
     sizes = figures["sizes"]
     settings = figures["settings"]
@@ -122,9 +148,12 @@ def write(figures: dict, stem: Path):
         f"`python -m bench.web --sizes {','.join(map(str, settings['sizes']))} "
         f"--duration {settings['duration']} --rounds {settings['rounds']}"
         + (" --cache-url …" if settings["cache_url"] else "")
+        + ("" if settings.get("page_cache", True) else " --no-page-cache")
         + f"` — wrk -t2 -c{settings['connections']}, gunicorn with deploy/gunicorn.conf.py and "
         "production settings, MariaDB, bare and page runs interleaved. "
-        f"Cache: {'Redis' if settings['cache_url'] else 'none configured (local memory per process)'}.",
+        f"Cache: {cache_description(settings)}.",
+        "",
+        load_line(sizes),
         "",
         TARGETS,
         "",
