@@ -12,6 +12,10 @@ worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
+# Worker heartbeats in memory: a slow or busy disk never makes the arbiter kill a live worker.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn makes each file with mkstemp and unlinks it)
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
+
 # Longer than the load balancer's idle timeout (60 s), so the balancer never reuses a closed socket.
 keepalive = 75
 # Shorter than CloudFront's origin response timeout (30 s), so a slow request fails here, logged.
