@@ -148,13 +148,17 @@ class Visitor:
         self.page.locator(".EasyMDEContainer .CodeMirror").click()
         self.page.keyboard.insert_text(text)
 
-    def write_post(self, title, *, status="published", image=None, category=None, text=None):
+    def write_post(
+        self, title, *, status="published", image=None, category=None, text=None, tags=None
+    ):
         """Creates a post through the form; returns its path."""
         self.goto("/post/new/")
         self.page.fill("[name=title]", title)
         self.write(text or f"Some **words** about {title}.")
         if category:
             self.page.select_option("[name=category]", label=category)
+        if tags:
+            self.page.fill("[name=tags]", tags)
         if image:
             self.page.set_input_files(
                 "[name=image]", {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": image}

@@ -34,6 +34,7 @@ def published(chromium, stack):
         author.page.fill("[name=title]", title)
         author.write(f"Some **words** about {title}.")
         author.page.select_option("[name=category]", index=1)
+        author.page.fill("[name=tags]", "pines, light")
         author.page.set_input_files(
             "[name=image]",
             {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": make_jpeg(*size)},
@@ -134,6 +135,7 @@ def public_pages(published):
         "/search/?q=nothing+matches+this",
         "/search/",
         "/archive/",
+        "/tag/pines/",
         "/subscribe/",
         "/about/",
         "/contact/",
