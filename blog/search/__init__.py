@@ -5,29 +5,35 @@ of `text` (a word also matches as the start of a longer one), best first: posts 
 every word, then by relevance, then newest. The database's own full-text index does the work: InnoDB
 FULLTEXT on MySQL and MariaDB, an FTS5 table on SQLite (blog.search.schema).
 
-The cost does not grow with the number of matches: a backend reads at most MAX_RESULTS + 1
-matches off its index, and only those are ranked and paged. When more posts match, the word is
-common enough that relevance says little: the count says "at least", the NEWEST newest posts are
-checked for the words too, and results rank title matches first, then newest.
+The cost does not grow with the number of posts or matches; at most MAX_RESULTS are ranked:
+- The NEWEST newest posts are checked for the words first. When more than MAX_RESULTS of them
+  match, the words are too common for relevance to say much: MAX_RESULTS of those are the
+  results, title matches first, then newest, and the count says "at least". The index is not
+  read at all, since reading it for a word in every post costs a read of every post.
+- Otherwise up to MAX_RESULTS + 1 matches are read off the index, in its own order, and ranked.
+  When there are more, the newest matches join them and the results rank as above.
 """
 
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, reduce
+from operator import and_
 
 from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models.expressions import RawSQL
 
 from blog.search import mysql, sqlite
 from blog.search.hit import Hit
 from blog.search.terms import holds_every_term, search_terms
 
 BACKENDS = {"mysql": mysql, "sqlite": sqlite}
-MAX_RESULTS = 1000
-NEWEST = 200
+MAX_RESULTS = 500
+NEWEST = 2000
 
 
 class SearchResults:
-    """The ranked posts as a sequence the paginator reads: the candidates in one query (two
-    when more posts match than are ranked), then the posts of the page shown in one."""
+    """The ranked posts as a sequence the paginator reads: the candidates in one or two queries,
+    then the posts of the page shown in one."""
 
     def __init__(self, queryset, words: list[str]):
         self.queryset = queryset
@@ -39,6 +45,9 @@ class SearchResults:
         if not self.words:
             return []
         backend = BACKENDS[connection.vendor]
+        newest = self.newest_hits(backend)
+        if len(newest) > MAX_RESULTS:
+            return self.ranked(newest)
         hits = [
             Hit(pk, holds_every_term(title, self.words), score, published_at)
             for pk, title, score, published_at in backend.candidates(
@@ -47,21 +56,34 @@ class SearchResults:
         ]
         if len(hits) > MAX_RESULTS:
             merged = {hit.pk: replace(hit, score=0.0) for hit in hits}
-            for hit in self.newest_hits():
+            for hit in newest:
                 merged.setdefault(hit.pk, hit)
             hits = list(merged.values())
-        return sorted(hits, key=lambda hit: hit.rank, reverse=True)
+        return self.ranked(hits)
 
-    def newest_hits(self) -> list[Hit]:
-        """The newest posts holding every word, read off the date index, checked here."""
-        newest = self.queryset.order_by("-published_at", "-created_at")
+    def newest_hits(self, backend) -> list[Hit]:
+        """Up to MAX_RESULTS + 1 of the NEWEST newest posts holding every word, those whose title
+        holds them first, then newest; unscored."""
+        ids = self.queryset.order_by("-published_at", "-created_at").values("pk")[:NEWEST]
+        sql, params = ids.query.sql_with_params()
+        # A derived table: MySQL refuses LIMIT in an IN subquery.
+        newest = self.queryset.filter(pk__in=RawSQL(f"SELECT * FROM ({sql}) AS newest", params))
+        title_holds = reduce(and_, (Q(title__iregex=rf"\b{word}") for word in self.words))
+        holding = (
+            backend.holding(newest, self.words)
+            .alias(title_holds=ExpressionWrapper(title_holds, output_field=BooleanField()))
+            .order_by("-title_holds", "-published_at", "-created_at")
+        )
         return [
             Hit(pk, holds_every_term(title, self.words), 0.0, published_at)
-            for pk, title, content, published_at in newest.values_list(
-                "pk", "title", "content", "published_at"
-            )[:NEWEST]
-            if holds_every_term(f"{title} {content}", self.words)
+            for pk, title, published_at in holding.values_list("pk", "title", "published_at")[
+                : MAX_RESULTS + 1
+            ]
         ]
+
+    @staticmethod
+    def ranked(hits: list[Hit]) -> list[Hit]:
+        return sorted(hits, key=lambda hit: hit.rank, reverse=True)
 
     @property
     def truncated(self) -> bool:

@@ -15,19 +15,27 @@ def usable_terms(terms: list[str]) -> list[str]:
     return terms
 
 
+def fts_query(terms: list[str]) -> str:
+    # Each word quoted, so that no FTS5 operator (NEAR, OR, column:) comes from the search box.
+    return " ".join(f'"{term}"*' for term in terms)
+
+
+def holding(queryset, terms: list[str]):
+    matching = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
+    return queryset.filter(id__in=RawSQL(matching, [fts_query(terms)]))
+
+
 def candidates(queryset, terms: list[str], limit: int):
     """(pk, title, score, published_at) of the `limit` best matching posts."""
-    # Each word quoted, so that no FTS5 operator (NEAR, OR, column:) comes from the search box.
-    query = " ".join(f'"{term}"*' for term in terms)
+    query = fts_query(terms)
     post = f'"{Post._meta.db_table}"."id"'
     # bm25 is lower for better matches: negated, higher is better.
     score = (
         f"(SELECT -bm25({SQLITE_TABLE}, {TITLE_WEIGHT}, 1.0) FROM {SQLITE_TABLE}"
         f" WHERE {SQLITE_TABLE} MATCH %s AND rowid = {post})"
     )
-    matching = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
     return (
-        queryset.filter(id__in=RawSQL(matching, [query]))
+        holding(queryset, terms)
         .annotate(score=RawSQL(score, [query], output_field=FloatField()))
         .order_by("-score")
         .values_list("pk", "title", "score", "published_at")[:limit]

@@ -14,13 +14,15 @@ def search_terms(text: str) -> list[str]:
     return list(words)[:MAX_TERMS]
 
 
-def folded(word: str) -> str:
+def folded(text: str) -> str:
     """Without case or accents, as both indexes compare words."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def holds_every_term(text: str, terms: list[str]) -> bool:
     """Whether each term is a word of `text` or the start of one, as the indexes match."""
-    words = {folded(word) for word in WORD.findall(text)}
+    words = WORD.findall(folded(text))
     return all(any(word.startswith(folded(term)) for word in words) for term in terms)

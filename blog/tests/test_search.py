@@ -109,7 +109,7 @@ def test_a_snippet_without_a_match_in_the_text_starts_at_the_start():
 
 @pytest.fixture
 def harbour_posts(transactional_db, monkeypatch):
-    """More matching posts than are ranked: the oldest first, so that the index's order and
+    """More matching posts than are ranked (3), the oldest first, so that an index's order and
     the order of age agree."""
     monkeypatch.setattr("blog.search.MAX_RESULTS", 3)
     now = timezone.now()
@@ -119,22 +119,67 @@ def harbour_posts(transactional_db, monkeypatch):
     ]
 
 
-def test_more_matches_than_are_ranked_are_counted_as_a_lower_bound(harbour_posts):
+# The newest posts checked first: all of them (the words are common), or fewer than match.
+NEWEST_CHECKED = pytest.mark.parametrize("newest", [100, 2])
+
+
+@NEWEST_CHECKED
+def test_more_matches_than_are_ranked_are_counted_as_a_lower_bound(
+    harbour_posts, monkeypatch, newest
+):
+    monkeypatch.setattr("blog.search.NEWEST", newest)
     results = post_search(Post.objects.published(), ["harbour"])
     assert (results.count(), results.truncated, len(list(results))) == (3, True, 3)
 
 
-def test_the_newest_post_is_found_when_more_posts_match_than_are_ranked(harbour_posts):
+@NEWEST_CHECKED
+def test_the_newest_post_is_found_when_more_posts_match_than_are_ranked(
+    harbour_posts, monkeypatch, newest
+):
+    monkeypatch.setattr("blog.search.NEWEST", newest)
     assert search("harbour")[0] == harbour_posts[-1]
 
 
+@pytest.mark.skipif(connection.vendor != "mysql", reason="InnoDB FULLTEXT")
+def test_mysql_finds_a_common_word_among_the_newest_posts_without_reading_the_index(
+    harbour_posts,
+):
+    with CaptureQueriesContext(connection) as queries:
+        found = search("harbour")
+    assert found == harbour_posts[:-4:-1]
+    assert not any("MATCH" in query["sql"].upper() for query in queries)
+
+
+@NEWEST_CHECKED
 def test_a_title_match_still_ranks_first_when_more_posts_match_than_are_ranked(
-    transactional_db, monkeypatch
+    transactional_db, monkeypatch, newest
 ):
     title = PostFactory(title="Harbour lights", published_at=timezone.now() - timedelta(days=30))
     PostFactory.create_batch(5, title="Notes", content="The harbour.")
     monkeypatch.setattr("blog.search.MAX_RESULTS", 3)
+    monkeypatch.setattr("blog.search.NEWEST", newest)
     assert search("harbour")[0] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "first_two"),
+    [
+        ("walks river", ["River walks", "Walks"]),
+        ("wal riv", ["River walks", "River"]),
+        ("RIVER", ["River", "River walks"]),
+    ],
+)
+def test_the_newest_posts_are_checked_for_every_word_as_the_index_matches(
+    transactional_db, monkeypatch, text, first_two
+):
+    # Oldest first; more posts match each text than are ranked (2).
+    PostFactory(title="River walks", content="Photographs.")
+    PostFactory(title="Notes", content="Walks by the river.")
+    PostFactory(title="Walks", content="Along the riverbank.")
+    PostFactory(title="River", content="No walking here.")
+    monkeypatch.setattr("blog.search.MAX_RESULTS", 2)
+    results = post_search(Post.objects.published(), search_words(text))
+    assert (results.truncated, [post.title for post in results]) == (True, first_two)
 
 
 def test_fewer_matches_than_are_ranked_are_counted_exactly(river_posts):
@@ -143,16 +188,20 @@ def test_fewer_matches_than_are_ranked_are_counted_exactly(river_posts):
 
 
 @pytest.mark.skipif(connection.vendor != "mysql", reason="InnoDB FULLTEXT")
-def test_mysql_reads_matches_off_the_fulltext_index_without_sorting_them(harbour_posts):
+def test_mysql_reads_matches_off_the_fulltext_index_without_sorting_them(
+    harbour_posts, monkeypatch
+):
+    monkeypatch.setattr("blog.search.NEWEST", 2)
     with CaptureQueriesContext(connection) as queries:
         search("harbour")
+    probe = next(query["sql"] for query in queries if "MATCH" in query["sql"])
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + queries[0]["sql"])
+        cursor.execute("EXPLAIN " + probe)
         plan = cursor.fetchall()
     (_, _, table, kind, _, key, *_, extra) = plan[0]
     assert (len(plan), table, kind, key) == (1, "blog_post", "fulltext", "post_text_fulltext")
     assert "filesort" not in extra and "temporary" not in extra
-    assert "ORDER BY" not in queries[0]["sql"] and "LIMIT 4" in queries[0]["sql"]
+    assert "ORDER BY" not in probe and "LIMIT 4" in probe
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5")
