@@ -75,8 +75,11 @@ class PostForm(ImageUploadMixin, PictureForm, forms.ModelForm):
             field: self.cleaned_data[field] for field in ("title", "content", "category", "status")
         }
         publish_at = self.cleaned_data["publish_at"]
+        stored = self.instance.published_at
         if publish_at is None and self.was_public:
-            publish_at = self.instance.published_at  # a blank field never re-dates a public post
+            publish_at = stored  # a blank field never re-dates a public post
+        elif stored and publish_at == stored.replace(second=0, microsecond=0):
+            publish_at = stored  # the field shows minutes: an unchanged one keeps the seconds
         data["published_at"] = publish_at
         return data
 

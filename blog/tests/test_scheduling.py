@@ -193,6 +193,22 @@ def test_editing_a_public_post_with_a_blank_time_keeps_its_date(client, clock, u
     assert post.published_at == NOW - timedelta(days=5)
 
 
+def test_updating_a_public_post_with_its_time_as_shown_keeps_the_seconds(client, clock, user):
+    published_at = NOW - timedelta(days=5, seconds=42)
+    post = PostFactory(author=user, published_at=published_at)
+    client.force_login(user)
+    shown = f"{published_at:%Y-%m-%dT%H:%M}"
+    assert f'value="{shown}"' in client.get(f"/post/{post.slug}/edit/").text
+
+    client.post(
+        f"/post/{post.slug}/edit/",
+        {"title": "New title", "content": "x", "status": "published", "publish_at": shown},
+    )
+
+    post.refresh_from_db()
+    assert post.title == "New title" and post.published_at == published_at
+
+
 def test_the_edit_form_shows_the_scheduled_time(client, user, scheduled):
     client.force_login(scheduled.author)
 
