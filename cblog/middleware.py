@@ -1,3 +1,6 @@
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib import messages
 from django.db import connection
@@ -125,4 +128,34 @@ class CacheControlMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:  # signed in by this very request
             patch_cache_control(response, private=True)
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the site's one policy built once rather than per response.
+
+    No view changes the policy or asks for a nonce; a response that does still gets django-csp's
+    own handling, as does everything in DEBUG.
+    """
+
+    PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+    _built = (None, "")  # (the settings it was built from, the header)
+
+    def site_policy(self) -> str:
+        config = settings.CONTENT_SECURITY_POLICY
+        if self._built[0] is not config:  # built again when tests override the setting
+            ContentSecurityPolicyMiddleware._built = (config, build_policy())
+        return self._built[1]
+
+    def process_response(self, request, response):
+        if (
+            settings.DEBUG
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in self.PER_RESPONSE)
+        ):
+            return super().process_response(request, response)
+        if CSP_HEADER not in response:
+            response[CSP_HEADER] = self.site_policy()
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response

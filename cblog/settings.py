@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "cblog.middleware.HealthCheckMiddleware",
     "cblog.middleware.SiteDomainMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cblog.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session, CSRF and messages middleware: it sees their cookies on the way out.

@@ -98,3 +98,21 @@ def test_pictures_may_come_from_where_the_media_is_served(monkeypatch, environme
     monkeypatch.setattr(project_settings, "AWS_STORAGE_BUCKET_NAME", bucket)
 
     assert project_settings.media_origins() == origins
+
+
+def test_a_view_that_changes_the_policy_still_gets_its_own(rf):
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+
+    from cblog.middleware import ContentSecurityPolicyMiddleware
+
+    @csp_update({"img-src": ["https://maps.example"]})
+    def view(request):
+        return HttpResponse("map")
+
+    middleware = ContentSecurityPolicyMiddleware(view)
+    changed = middleware(rf.get("/map/"))["Content-Security-Policy"]
+    usual = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("x"))(rf.get("/"))
+
+    assert "https://maps.example" in changed
+    assert "https://maps.example" not in usual["Content-Security-Policy"]
