@@ -1,6 +1,7 @@
 import io
 
 from django.core.management import call_command
+from django.db.models import Count
 
 from blog.models import Post, Tag
 from users.models import User
@@ -42,3 +43,15 @@ def test_bulk_seeding_tags_posts_with_a_few_shared_tags(db):
     assert 0 < tagged < 66
     assert Tag.objects.count() <= 12
     assert all(tag.key == tag.name.casefold() for tag in Tag.objects.all())
+
+
+def test_bulk_seeding_stores_counts_that_match_the_comments_and_likes(db):
+    call_command("seed_demo", posts=40, users=5, bulk=True, no_images=True, verbosity=0)
+    posts = Post.objects.annotate(
+        comments_found=Count("comments", distinct=True), likes_found=Count("likes", distinct=True)
+    )
+    assert all(
+        (post.comment_count, post.like_count) == (post.comments_found, post.likes_found)
+        for post in posts
+    )
+    assert sum(post.comment_count for post in posts) > 0

@@ -177,18 +177,23 @@ class BulkSeeder:
                 images = Image.objects.bulk_create(self.image(number) for number in numbers)
                 for post, image in zip(posts, images, strict=True):
                     post.image = image
+            # Drawn before the insert, so that each post's stored counts match its rows.
+            comments = [[self.comment_row() for _ in range(self.rng.randrange(4))] for _ in posts]
+            readers = [
+                self.rng.sample(self.authors, self.rng.randrange(min(4, len(self.authors) + 1)))
+                for _ in posts
+            ]
+            for post, its_comments, its_readers in zip(posts, comments, readers, strict=True):
+                post.comment_count, post.like_count = len(its_comments), len(its_readers)
             posts = Post.objects.bulk_create(posts)
-            Comment.objects.bulk_create(
-                Comment(post=post, author=self.rng.choice(self.authors), content=self.comment())
-                for post in posts
-                for _ in range(self.rng.randrange(4))
-            )
+            for post, its_comments in zip(posts, comments, strict=True):
+                for comment in its_comments:
+                    comment.post = post
+            Comment.objects.bulk_create(comment for its in comments for comment in its)
             Like.objects.bulk_create(
                 Like(post=post, user=reader)
-                for post in posts
-                for reader in self.rng.sample(
-                    self.authors, self.rng.randrange(min(4, len(self.authors) + 1))
-                )
+                for post, its_readers in zip(posts, readers, strict=True)
+                for reader in its_readers
             )
             TaggedPost.objects.bulk_create(
                 TaggedPost(content_object=post, tag=tag)
@@ -226,5 +231,7 @@ class BulkSeeder:
             thumbnail_height=320,
         )
 
-    def comment(self):
-        return " ".join(self.rng.choices(WORDS, k=12))
+    def comment_row(self):
+        return Comment(
+            author=self.rng.choice(self.authors), content=" ".join(self.rng.choices(WORDS, k=12))
+        )
