@@ -25,7 +25,7 @@ def menu_categories() -> list[Category]:
 
 
 def public_author_or_404(username: str) -> User:
-    """An author of a published post, with their profile. Nobody else has a page or a feed, so
+    """An author of a published post, ready for their page. Nobody else has a page or a feed, so
     that neither confirms that an account exists (superusers included)."""
     # A scalar subquery: MariaDB turns EXISTS into a semi-join that lists the author of every
     # public post first; this reads one entry of the post_author_order index.
