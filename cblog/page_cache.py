@@ -3,8 +3,8 @@
 A request without a session or messages cookie is anonymous: its page is the same for everyone.
 It is sent `public` with a short max-age, stale-while-revalidate and an ETag (a conditional GET
 gets a 304) and, where the cache is shared by every instance (REDIS_URL), kept whole under its URL
-and the content version. Every write bumps the version after its commit (`content_changed`), so
-the next request on any instance renders afresh. Every other request's page is `private`.
+with the content version it was rendered under. Every write bumps the version after its commit
+(`content_changed`), so the next request on any instance renders afresh. Every other request's page is `private`.
 
 Content can also change without a write: a scheduled post turns public when its time comes. Apps
 name such moments with `changes_at(source)`; a kept page, and its max-age, never outlive the next.
@@ -84,9 +84,21 @@ def shared_until_changed(key: str, read: Callable[[], T]) -> T:
     return found
 
 
-def page_key(request, version: int) -> str:
+def page_key(request) -> str:
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"page:{version}:{hashlib.sha256(url.encode()).hexdigest()}"
+    return f"page:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def kept_page(key: str) -> tuple[int, dict | None]:
+    """The content version, and the page kept under `key` if it was rendered under that version:
+    both read in one round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    if VERSION_KEY not in found:
+        return content_version(), None
+    stored = found.get(key)
+    if stored and stored["version"] == found[VERSION_KEY]:
+        return found[VERSION_KEY], stored
+    return found[VERSION_KEY], None
 
 
 def content_changed():
@@ -122,8 +134,8 @@ def serve(request, get_response):
     the request) for work every read must do even from the cache, such as counting a view."""
     if request.method not in ("GET", "HEAD"):
         return get_response(request)
-    key = page_key(request, content_version()) if settings.PAGE_CACHE_SECONDS else None
-    stored = cache.get(key) if key else None
+    key = page_key(request) if settings.PAGE_CACHE_SECONDS else None
+    version, stored = kept_page(key) if key else (None, None)
     if stored:
         response = HttpResponse(stored["content"], headers=stored["headers"])
         if stored["on_hit"]:
@@ -147,6 +159,7 @@ def serve(request, get_response):
         set_response_etag(response)
         if key:
             stored = {
+                "version": version,  # read before rendering: a write meanwhile makes it stale
                 "content": response.content,
                 "headers": dict(response.headers),
                 "on_hit": getattr(response, "on_cache_hit", None),
