@@ -10,11 +10,19 @@ from playwright.sync_api import expect
 from cblog.images.tests.files import make_jpeg
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_content_security_policy import RECORD_VIOLATIONS
+from tests.browser.test_reader import AXE
 
 pytestmark = pytest.mark.browser
 
 SCREENS = {"desktop": DESKTOP, "phone": PHONE}
 FITS_THE_SCREEN = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def axe_violations(page):
+    # Injected through the DevTools protocol, which the page's CSP does not govern.
+    page.evaluate(AXE)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]
 
 
 @pytest.mark.parametrize("screen", SCREENS)
@@ -65,6 +73,7 @@ def test_a_writer_inserts_a_picture_then_compares_and_restores_revisions(visitor
     expect(rows.last).to_contain_text("Autosave")
     kept = rows.count()
     assert page.evaluate(FITS_THE_SCREEN)
+    assert axe_violations(page) == []
 
     ada.submit("Compare")
     diff = page.locator(".revision-diff")
@@ -72,6 +81,7 @@ def test_a_writer_inserts_a_picture_then_compares_and_restores_revisions(visitor
     expect(diff.locator("del")).not_to_contain_text(["harbour"])
     expect(diff).to_contain_text("Three fishing boats leaving the harbour")
     assert page.evaluate(FITS_THE_SCREEN)
+    assert axe_violations(page) == []
 
     ada.follow("Restore the older one")
     ada.submit("Restore this revision")
