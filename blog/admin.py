@@ -85,9 +85,14 @@ class PostAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         post_prepare(obj)
         super().save_model(request, obj, form, change)
-        published = "status" in form.changed_data and obj.status == Post.Status.PUBLISHED
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the tags, which the admin saves last, in the same transaction.
+        post = form.instance
+        published = "status" in form.changed_data and post.status == Post.Status.PUBLISHED
         kind = Revision.Kind.PUBLISH if published else Revision.Kind.SAVE
-        revision_record(post=obj, user=request.user, kind=kind)
+        revision_record(post=post, user=request.user, kind=kind)
 
     @admin.action(description="Publish selected posts")
     def publish(self, request, queryset):

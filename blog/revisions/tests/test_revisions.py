@@ -340,3 +340,29 @@ def test_the_diff_shows_a_publication_time_in_the_sites_time_zone(writer, draft,
     html = writer.get(f"/post/{draft.slug}/revisions/compare/?old={old.pk}&new={new.pk}").text
 
     assert "<ins>+ Published at: 6 May 2030, 07:08:00</ins>" in html
+
+
+def test_a_change_in_the_admin_keeps_a_revision_with_its_tags(admin_client, post, admin_user):
+    response = admin_client.post(
+        f"/admin/blog/post/{post.pk}/change/",
+        {
+            "title": "Edited in the admin",
+            "slug": post.slug,
+            "author": post.author_id,
+            "category": post.category_id,
+            "content": "Admin text",
+            "status": "published",
+            "published_at_0": f"{post.published_at:%Y-%m-%d}",
+            "published_at_1": f"{post.published_at:%H:%M:%S}",
+            "tags": "Harbours",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    revision = post.revisions.get()
+    assert (revision.kind, revision.author, revision.title) == (
+        "save",
+        admin_user,
+        "Edited in the admin",
+    )
+    assert revision.metadata["tags"] == ["Harbours"]
