@@ -8,6 +8,7 @@ from blog.models import Category, Comment, Post, Tag
 from blog.revisions.models import Revision
 from blog.revisions.services import revision_record
 from blog.services import post_prepare, posts_publish
+from blog.sharing import image_alt
 from cblog.page_cache import content_changed
 
 
@@ -60,7 +61,9 @@ class PostAdmin(admin.ModelAdmin):
     readonly_fields = ["image_preview", "view_count", "created_at", "updated_at"]
     fields = [
         "title", "slug", "author", "category", "tags", "status", "published_at", "content",
-        "image_preview", "view_count", "created_at", "updated_at",
+        "custom_excerpt", "meta_title", "meta_description",
+        "image_preview", "image_alt", "image_decorative", "image_caption",
+        "view_count", "created_at", "updated_at",
     ]  # fmt: skip
     raw_id_fields = ["author"]
     actions = ["publish", "unpublish"]
@@ -79,7 +82,7 @@ class PostAdmin(admin.ModelAdmin):
             post.image.thumbnail.url,
             post.image.thumbnail_width,
             post.image.thumbnail_height,
-            post.title,
+            image_alt(post),
         )
 
     def save_model(self, request, obj, form, change):
@@ -102,6 +105,7 @@ class PostAdmin(admin.ModelAdmin):
     @admin.action(description="Unpublish selected posts (back to draft)")
     def unpublish(self, request, queryset):
         # Scheduled posts too: they would otherwise still go public at their time.
+        queryset.published().update(was_public=True)  # their addresses stay
         count = queryset.filter(status=Post.Status.PUBLISHED).update(status=Post.Status.DRAFT)
         content_changed()
         self.message_user(request, f"{count} post(s) moved back to drafts.", messages.SUCCESS)

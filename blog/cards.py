@@ -53,6 +53,7 @@ def shown(post: Post) -> tuple:
         post.published_at,
         post.is_published,  # a scheduled post's card changes when its time comes
         post.image_id,
+        (post.image_alt, post.image_decorative),
         post.image.renditions if post.image_id else None,  # widths added to a stored picture
         post.author.display_name,
         (post.category.name, post.category.slug) if post.category_id else None,

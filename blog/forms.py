@@ -3,8 +3,9 @@ from datetime import datetime
 from django import forms
 from django.conf import settings
 from django.urls import reverse_lazy
+from django.utils import timezone
 
-from blog.models import Post
+from blog.models import Post, validate_slug_not_reserved
 from blog.pictures.forms import PictureForm
 from blog.tags import TagsField, tags_string
 from cblog.images.forms import ImageUploadField, ImageUploadMixin
@@ -29,51 +30,134 @@ class DateTimeLocalInput(forms.widgets.Input):
         return super().format_value(value)
 
 
+def counted(limit: int, **attrs):
+    """Attributes for static/js/counters.js, which counts the characters typed against `limit`."""
+    return {"data-counter": limit, **attrs}
+
+
 class PostForm(ImageUploadMixin, PictureForm, forms.ModelForm):
+    # The buttons' values: Schedule publishes at a future `publish_at`.
+    SCHEDULED = "scheduled"
+
+    slug = forms.SlugField(
+        required=False,
+        allow_unicode=True,
+        max_length=200,
+        label="Address (slug)",
+        help_text="The post's address, as in /post/its-slug/: letters, digits and hyphens; "
+        "blank makes it from the title. It can change until the post is first published.",
+    )
     # Not a model field: the upload becomes an Image row through the service.
     image = ImageUploadField(help_text="JPEG, PNG, WebP or GIF, up to 10 MB.")
+    status = forms.ChoiceField(
+        choices=[*Post.Status.choices, (SCHEDULED, "Scheduled")], initial=Post.Status.DRAFT
+    )
     publish_at = forms.DateTimeField(
         required=False,
         label="Publish at",
         widget=DateTimeLocalInput,
-        help_text=f"Time zone {settings.TIME_ZONE}. With status Published, a future time schedules "
-        "the post; blank means now.",
+        help_text=f"Time zone {settings.TIME_ZONE}. Schedule publishes the post at this time; "
+        "with Publish, blank means now.",
     )
     tags = TagsField(
         widget=forms.TextInput(
             attrs={"data-tag-input": reverse_lazy("blog:tag-autocomplete"), "autocomplete": "off"}
         )
     )
+    excerpt = forms.CharField(
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs=counted(300, rows=3)),
+        help_text="Shown on cards and in link previews; blank uses the start of the text.",
+    )
     field_order = [
-        *("title", "content", "inline_image", "inline_image_alt"),
-        *("image", "category", "tags", "status", "publish_at"),
+        *("title", "slug", "content", "inline_image", "inline_image_alt"),
+        *("image", "image_alt", "image_decorative", "image_caption", "category", "tags"),
+        *("excerpt", "meta_title", "meta_description", "status", "publish_at"),
     ]
 
     class Meta:
         model = Post
-        fields = ["title", "content", "category", "status"]
-        widgets = {"content": forms.Textarea(attrs={"rows": 14})}
+        fields = [
+            *("title", "content", "category", "image_alt", "image_decorative", "image_caption"),
+            *("meta_title", "meta_description"),
+        ]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 14}),
+            "meta_title": forms.TextInput(attrs=counted(60)),
+            "meta_description": forms.Textarea(attrs=counted(155, rows=2)),
+        }
         help_texts = {
             "content": "Markdown: **bold**, _italic_, [links](https://…), lists, tables. "
-            "Images show only from this site's uploads; others become links."
+            "Images show only from this site's uploads; others become links.",
+            "image_alt": "What the picture shows, for people who cannot see it.",
+            "image_decorative": "It adds nothing to the text: readers of screens skip it "
+            "(no alt text).",
+            "image_caption": "Shown under the picture on the post's page.",
+            "meta_title": "The title search engines and link previews show; blank uses the "
+            "title. Up to about 60 characters show in search results.",
+            "meta_description": "For search results; blank uses the excerpt. Up to about 155 "
+            "characters show.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("publish_at", self.instance.published_at)
-        self.picture_post = self.instance
-        if self.instance.pk:
-            self.initial.setdefault("tags", tags_string(self.instance.tags.all()))
-        self.was_public = self.instance.is_published
+        post = self.instance
+        self.initial.setdefault("status", post.status)
+        self.initial.setdefault("publish_at", post.published_at)
+        self.initial.setdefault("excerpt", post.custom_excerpt)
+        self.picture_post = post
+        if post.pk:
+            self.initial.setdefault("tags", tags_string(post.tags.all()))
+            self.initial.setdefault("slug", post.slug)
+        if post.slug_locked:
+            slug = self.fields["slug"]
+            slug.disabled = True
+            slug.help_text = (
+                "Readers have seen this post at this address, so it stays: links to it keep "
+                "working whatever the title becomes."
+            )
+        self.was_public = post.is_published
 
     def clean_title(self):
         return clean_title(self.cleaned_data["title"])
 
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if self.instance.slug_locked or not slug:
+            return self.instance.slug if self.instance.pk else ""
+        validate_slug_not_reserved(slug)
+        if Post.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another post has this address; choose another slug.")
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        has_picture = self.new_image or (self.instance.image_id and not self.image_removed)
+        if has_picture and not cleaned.get("image_decorative") and not cleaned.get("image_alt"):
+            self.add_error(
+                "image_alt",
+                "Describe the picture for people who cannot see it, or mark it as decorative.",
+            )
+        if cleaned.get("status") == self.SCHEDULED:
+            publish_at = cleaned.get("publish_at")
+            if publish_at is None:
+                self.add_error("publish_at", "Choose the date and time to publish the post at.")
+            elif publish_at <= timezone.now():
+                self.add_error(
+                    "publish_at",
+                    f"{publish_at:%d %B %Y, %H:%M} has passed: choose a time in the future to "
+                    "schedule the post, or publish it now.",
+                )
+            # The model knows two statuses: a scheduled post is a published one, dated ahead.
+            cleaned["status"] = Post.Status.PUBLISHED
+        return cleaned
+
     @property
     def post_data(self):
-        data = {
-            field: self.cleaned_data[field] for field in ("title", "content", "category", "status")
-        }
+        fields = [*self._meta.fields, "status", "slug"]
+        data = {field: self.cleaned_data[field] for field in fields}
+        data["custom_excerpt"] = " ".join(self.cleaned_data["excerpt"].split())
         publish_at = self.cleaned_data["publish_at"]
         stored = self.instance.published_at
         if publish_at is None and self.was_public:

@@ -183,8 +183,17 @@ class Post(models.Model):
     )
     content = models.TextField(max_length=50_000, help_text="Markdown.")
     content_html = models.TextField(editable=False)
+    # What cards and descriptions show: the author's excerpt, else the start of the text.
     excerpt = models.CharField(max_length=300, editable=False)
+    custom_excerpt = models.CharField(max_length=300, blank=True)
+    meta_title = models.CharField("SEO title", max_length=100, blank=True)
+    meta_description = models.CharField(max_length=300, blank=True)
     image = OwnedImageField(related_name="post")
+    image_alt = models.CharField("alt text", max_length=250, blank=True)
+    image_decorative = models.BooleanField("decorative picture", default=False)
+    image_caption = models.CharField("caption", max_length=300, blank=True)
+    # Set once readers could see the post: from then on its address never changes.
+    was_public = models.BooleanField(default=False, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -235,6 +244,18 @@ class Post(models.Model):
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_published
+
+    @property
+    def slug_locked(self):
+        return self.was_public or self.is_published
+
+    @property
+    def seo_title(self):
+        return self.meta_title or self.title
+
+    @property
+    def seo_description(self):
+        return self.meta_description or self.excerpt
 
     def can_edit(self, user):
         return user.is_authenticated and (user.is_staff or user.pk == self.author_id)

@@ -29,13 +29,18 @@ def post_prepare(post: Post):
     """
     if post.status == Post.Status.PUBLISHED and not post.published_at:
         post.published_at = timezone.now()
+    if post.is_published:
+        post.was_public = True
     post.content_html = render_markdown(post.content)
-    post.excerpt = plain_text_excerpt(post.content_html)
+    post.excerpt = post.custom_excerpt or plain_text_excerpt(post.content_html)
+    if post.image_decorative:
+        post.image_alt = ""
 
 
 def post_save_with_unique_slug(post: Post):
-    """Saves a new post under the first free slug made from its title that no route uses."""
-    base = slugify(post.title, allow_unicode=True)[:200].strip("-") or "post"
+    """Saves a new post under the first free slug made from the one asked for, else from its
+    title, that no route uses."""
+    base = slugify(post.slug or post.title, allow_unicode=True)[:200].strip("-") or "post"
     taken = set(Post.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     number = 1
     while True:
@@ -119,8 +124,12 @@ def post_update(
     tags: list[str] | None = None,
     kind: str | None = None,
 ) -> Post:
-    """Updates fields (the slug stays stable) and, unless `tags` is None, the tags, in one
-    transaction; a new or removed image deletes the old objects."""
+    """Updates fields and, unless `tags` is None, the tags, in one transaction; a new or removed
+    image deletes the old objects. A post that has been public keeps its slug."""
+    if post.is_published:
+        post.was_public = True  # as loaded: the post may have turned public by its time alone
+    if post.slug_locked:
+        data = {field: value for field, value in data.items() if field != "slug"}
     for field, value in data.items():
         setattr(post, field, value)
     with post_saved(

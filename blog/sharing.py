@@ -6,8 +6,11 @@ from cblog.images.public import public_url
 
 
 def image_alt(post) -> str:
-    """The alt text the author wrote for the picture, else one naming the post."""
-    return getattr(post, "image_alt", "") or f"Picture for “{post.title}”"
+    """The alt text the author wrote for the picture; none for a decorative one; for a picture
+    stored before alt text was asked for, one naming the post."""
+    if post.image_decorative:
+        return ""
+    return post.image_alt or f"Picture for “{post.title}”"
 
 
 def author_name(user) -> str:
@@ -20,8 +23,8 @@ def blog_posting(post, absolute) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
-        "headline": post.title[:110],
-        "description": post.excerpt,
+        "headline": post.seo_title[:110],
+        "description": post.seo_description,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "dateModified": post.updated_at.isoformat(),
@@ -35,12 +38,17 @@ def blog_posting(post, absolute) -> dict:
         data["datePublished"] = post.published_at.isoformat()
     if post.category:
         data["articleSection"] = post.category.name
+    tags = [tag.name for tag in post.tags.all()]
+    if tags:
+        data["keywords"] = tags
     if post.image:
         data["image"] = {
             "@type": "ImageObject",
             "url": absolute(public_url(post.image.display)),
             "width": post.image.display_width,
             "height": post.image.display_height,
-            "caption": image_alt(post),
         }
+        caption = post.image_caption or image_alt(post)
+        if caption:
+            data["image"]["caption"] = caption
     return data

@@ -84,7 +84,13 @@ def test_a_rejected_file_says_which_and_why_and_the_rest_is_kept(writer):
 
     response = writer.post(
         "/post/new/",
-        {"title": "Kept title", "content": "Kept body", "status": "published", "image": upload},
+        {
+            "title": "Kept title",
+            "content": "Kept body",
+            "status": "published",
+            "image": upload,
+            "image_alt": "Kept alt",
+        },
     )
 
     assert response.status_code == 400

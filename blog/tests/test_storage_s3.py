@@ -62,6 +62,7 @@ def post_form(**overrides):
         "title": "Morning light",
         "content": "Hello *world*",
         "status": "published",
+        "image_alt": "Light on the water",
         **overrides,
     }
 

@@ -32,7 +32,14 @@ def test_a_body_over_the_request_limit_is_refused_with_413_and_nothing_is_stored
 def test_an_upload_under_the_request_limit_is_accepted(author):
     image = SimpleUploadedFile("photo.jpg", make_jpeg(320, 240), content_type="image/jpeg")
     response = author.post(
-        "/post/new/", {"title": "Small", "content": "Body", "status": "draft", "image": image}
+        "/post/new/",
+        {
+            "title": "Small",
+            "content": "Body",
+            "status": "draft",
+            "image": image,
+            "image_alt": "A dot",
+        },
     )
     assert response.status_code == 302
     assert Post.objects.get().image is not None

@@ -214,7 +214,12 @@ def test_signed_in_user_creates_a_published_post_with_an_image(as_role):
     client = as_role("owner")
     category = CategoryFactory()
     response = client.post(
-        "/post/new/", post_form(category=category.pk, image=jpeg_upload(width=2000, height=1500))
+        "/post/new/",
+        post_form(
+            category=category.pk,
+            image=jpeg_upload(width=2000, height=1500),
+            image_alt="Light on the water",
+        ),
     )
     post = Post.objects.get()
     assert response.status_code == 302

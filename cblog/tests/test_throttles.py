@@ -52,7 +52,13 @@ def write_post(client, headers):
 
 
 def upload(client, headers):
-    data = {"title": "Photo", "content": "Look", "status": "draft", "image": jpeg()}
+    data = {
+        "title": "Photo",
+        "content": "Look",
+        "status": "draft",
+        "image": jpeg(),
+        "image_alt": "A",
+    }
     return client.post("/post/new/", data, **headers)
 
 

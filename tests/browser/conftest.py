@@ -163,6 +163,7 @@ class Visitor:
             self.page.set_input_files(
                 "[name=image]", {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": image}
             )
+            self.page.fill("[name=image_alt]", f"A photo for {title}")
         self.submit("Publish" if status == "published" else "Save draft")
         assert self.page.locator("h1").inner_text() == title
         return urlsplit(self.page.url).path

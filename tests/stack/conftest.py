@@ -42,6 +42,7 @@ def create_post(session, base_url, title, image=None, timeout=10):
             "title": title,
             "content": f"About {title}.",
             "status": "published",
+            "image_alt": f"A photo for {title}",
             "csrfmiddlewaretoken": session.cookies["csrftoken"],
         },
         files={"image": ("photo.jpg", image, "image/jpeg")} if image else None,
