@@ -68,6 +68,8 @@ function enhance(form) {
     minHeight: "18rem",
     previewClass: ["editor-preview", "post-body"],
     previewRender: renderPreview,
+    // EasyMDE's own image shortcut types a link to another site; ours leads to the upload.
+    shortcuts: { drawImage: null },
     toolbar: [
       "bold", "italic", "heading", "|", "quote", "unordered-list", "ordered-list", "|",
       "link", pictureButton(form), "table", "code", "|", "preview", "side-by-side", "fullscreen",
@@ -148,6 +150,10 @@ function enhance(form) {
   });
 
   enhancePictures(form, editor, csrfToken, show);
+  if (form.elements.inline_image) {
+    const keys = () => choosePicture(form);
+    editor.codemirror.addKeyMap({ "Ctrl-Alt-I": keys, "Cmd-Alt-I": keys });
+  }
 
   window.addEventListener("beforeunload", (event) => {
     if (unsaved || otherChanges || saving) {
@@ -164,12 +170,15 @@ function pictureButton(form) {
   return {
     name: "image",
     className: "fa fa-image",
-    title: "Insert a picture",
-    action: () => {
-      file.scrollIntoView({ block: "center" });
-      file.focus();
-    },
+    title: "Insert a picture (Ctrl-Alt-I)",
+    action: () => choosePicture(form),
   };
+}
+
+function choosePicture(form) {
+  const file = form.elements.inline_image;
+  file.scrollIntoView({ block: "center" });
+  file.focus();
 }
 
 function enhancePictures(form, editor, csrfToken, show) {

@@ -36,7 +36,9 @@ def test_a_writer_inserts_a_picture_then_compares_and_restores_revisions(visitor
 
     page.fill("[name=title]", f"Boats at dawn {screen}")
     ada.write("The first light on the harbour.\n\n")
-    page.get_by_role("button", name="Insert a picture").click()
+    page.keyboard.press("Control+Alt+I")  # the toolbar button's shortcut
+    expect(page.locator("[name=inline_image]")).to_be_focused()
+    page.get_by_role("button", name="Insert a picture (Ctrl-Alt-I)").click()
     expect(page.locator("[name=inline_image]")).to_be_focused()
     page.set_input_files(
         "[name=inline_image]",
