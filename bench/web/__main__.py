@@ -122,7 +122,7 @@ def paths(size: int) -> dict[str, str]:
         "home signed in": "/",
     }
     if apps.is_installed("blog") and "tag" in apps.get_app_config("blog").models:
-        tag = apps.get_model("blog", "Tag").objects.filter(posts__isnull=False).first()
+        tag = apps.get_model("blog", "Tag").objects.filter(tagged_posts__isnull=False).first()
         if tag:
             found["tag"] = tag.get_absolute_url()
     return found
