@@ -87,6 +87,8 @@ def restored_data(revision: Revision) -> dict:
     for field in metadata_fields():
         if field.attname not in revision.metadata or field.name in NOT_RESTORED:
             continue
+        if field.name.startswith("image_"):
+            continue  # it describes the post's picture, which stays the current one
         value = field.to_python(revision.metadata[field.attname])
         if field.is_relation and value is not None and not related_exists(field, value):
             continue  # deleted since (a category): the post keeps its own

@@ -366,3 +366,20 @@ def test_a_change_in_the_admin_keeps_a_revision_with_its_tags(admin_client, post
         "Edited in the admin",
     )
     assert revision.metadata["tags"] == ["Harbours"]
+
+
+def test_restoring_keeps_what_describes_the_current_picture(writer, post):
+    Post.objects.filter(pk=post.pk).update(image_alt="Old alt", meta_title="Old SEO title")
+    post.refresh_from_db()
+    services.post_update(post=post, data={"content": "Old"}, editor=post.author)
+    old = post.revisions.get()
+    services.post_update(
+        post=post,
+        data={"content": "New", "image_alt": "New alt", "meta_title": "New SEO title"},
+        editor=post.author,
+    )
+
+    writer.post(f"/post/{post.slug}/revisions/{old.pk}/restore/")
+
+    post.refresh_from_db()
+    assert (post.content, post.meta_title, post.image_alt) == ("Old", "Old SEO title", "New alt")
