@@ -6,6 +6,7 @@ failed request, 4xx/5xx answer that the test did not ask for, or request that le
 """
 
 import re
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
@@ -169,14 +170,14 @@ class Visitor:
         return urlsplit(self.page.url).path
 
 
-@pytest.fixture
-def visitor(chromium, stack):
-    """Makes Visitors; fails the test on any problem one of them saw."""
+@contextmanager
+def visitors_of(browser, base_url):
+    """Makes Visitors of the site at base_url; fails on any problem one of them saw."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     visitors = []
 
     def make(label, screen=None):
-        visitors.append(Visitor(chromium, stack.url, label, screen))
+        visitors.append(Visitor(browser, base_url, label, screen))
         return visitors[-1]
 
     yield make
@@ -184,3 +185,10 @@ def visitor(chromium, stack):
     for person in visitors:
         person.context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def visitor(chromium, stack):
+    """Makes Visitors of the stack; fails the test on any problem one of them saw."""
+    with visitors_of(chromium, stack.url) as make:
+        yield make
