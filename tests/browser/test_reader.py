@@ -39,6 +39,7 @@ def published(chromium, stack):
             "[name=image]",
             {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": make_jpeg(*size)},
         )
+        author.page.fill("[name=image_alt]", f"A photo of {title.lower()}")
         author.submit("Publish")
         paths.append(urlsplit(author.page.url).path)
     author.goto(paths[0])
