@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PASSWORD, PHONE
 from tests.browser.test_admin import run_action
+from tests.browser.test_pictures_and_revisions import axe_violations
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.browser
@@ -121,6 +122,7 @@ def test_a_visitor_writes_from_the_contact_page_and_the_admins_receive_it(
     kim.expected_errors.add(kim.absolute("/contact/"))  # the form comes back with a 400
     kim.submit("Send")
     expect(kim.page.get_by_role("alert")).to_contain_text("Enter a valid email address.")
+    assert axe_violations(kim.page) == []  # the form with its error summary and marked field
 
     kim.page.get_by_label("Your email address").fill(f"kim-{screen}@example.com")
     kim.submit("Send")
