@@ -1,5 +1,6 @@
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
@@ -9,6 +10,7 @@ from blog.revisions.models import Revision
 from blog.revisions.services import revision_record
 from blog.services import post_prepare, posts_publish
 from blog.sharing import image_alt
+from blog.tags import tag_key, tag_name
 from cblog.page_cache import content_changed
 
 
@@ -19,8 +21,20 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class TagForm(forms.ModelForm):
+    def clean_name(self):
+        name = tag_name(self.cleaned_data["name"])
+        # The unique key is not a form field, so its clash is caught here rather than as a 500.
+        if Tag.objects.filter(key=tag_key(name)).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                "Another tag has this name in other letter case; rename that one instead."
+            )
+        return name
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    form = TagForm
     list_display = ["name", "slug"]
     search_fields = ["name"]
     readonly_fields = ["key"]

@@ -254,3 +254,16 @@ def test_the_admin_saves_typed_tags_through_the_same_rules(admin_client, user):
 
     assert response.status_code == 302
     assert sorted(post.tags.names()) == ["Django", "machine learning"]
+
+
+def test_the_admin_refuses_to_rename_a_tag_to_another_ones_name_in_other_case(admin_client, user):
+    tagged(user, "django", "Python")
+    python = Tag.objects.get(name="Python")
+
+    response = admin_client.post(
+        f"/admin/blog/tag/{python.pk}/change/", {"name": "DJANGO", "slug": "python"}
+    )
+
+    assert response.status_code == 200
+    assert "Another tag has this name in other letter case" in response.text
+    assert Tag.objects.get(pk=python.pk).name == "Python"
