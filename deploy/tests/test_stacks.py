@@ -1,6 +1,7 @@
 """The stacks built in order on moto's CloudFormation, and what moto cannot build read from the templates."""
 
 import json
+import re
 
 import pytest
 
@@ -869,6 +870,17 @@ def test_instances_read_the_queue_settings_from_their_parameters(stacks, aws_cli
     }
     assert names["JOBS_BROKER_URL"] == "sqs://"
     assert names["JOBS_QUEUE_URL"].endswith("/" + names["JOBS_QUEUE"])
+
+
+def test_contact_messages_go_to_the_admin_addresses_when_the_stack_names_some(templates):
+    app = templates["app"]
+    parameter = app["Resources"]["AdminsParameter"]
+    assert parameter["Condition"] == "HasAdmins"
+    assert parameter["Properties"]["Name"] == {"Fn::Sub": "/cblog/${AWS::StackName}/DJANGO_ADMINS"}
+    assert parameter["Properties"]["Value"] == {"Ref": "AdminAddresses"}
+    pattern = re.compile(app["Parameters"]["AdminAddresses"]["AllowedPattern"])
+    assert pattern.fullmatch("") and pattern.fullmatch("ops@example.com,editor@example.org")
+    assert not pattern.fullmatch("ops@example.com, editor") and not pattern.fullmatch("ops")
 
 
 def test_cloudfront_and_health_check_alarms_live_in_us_east_1_with_a_topic_of_their_own(templates):
