@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
 from django.utils import timezone
@@ -142,6 +143,16 @@ class PostQuerySet(models.QuerySet):
     def cards(self):
         """What a post card shows, without the bodies: lists never load content or its HTML."""
         return self.with_counts().defer("content", "content_html")
+
+    def among(self, chosen):
+        """These posts, kept to those of `chosen`: a sliced queryset of posts, such as one page.
+
+        MySQL refuses LIMIT in an IN subquery, so the slice is read as a derived table. Choosing
+        ids first lets a deep OFFSET walk an index alone, then read only the chosen rows.
+        """
+        sql, params = chosen.values("pk").query.sql_with_params()
+        # The SQL is Django's own, with its parameters kept apart.
+        return self.filter(pk__in=RawSQL(f"SELECT * FROM ({sql}) AS chosen", params))  # noqa: S608, S611
 
     def with_body_start(self):
         """Annotates `body_start`: the first BODY_START characters of the HTML, for snippets."""

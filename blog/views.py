@@ -55,6 +55,13 @@ class BoundedPaginator(Paginator):
 
         return shared_until_changed(self.count_key, read) if self.count_key else read()
 
+    def page(self, number):
+        """Ten posts chosen by id first, so that the OFFSET walks the list's index alone."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        shown = self.object_list.among(self.object_list[bottom : bottom + self.per_page])
+        return self._get_page(shown, number, self)
+
 
 class PostListMixin:
     """Published posts with their counts, newest first, ten a page."""

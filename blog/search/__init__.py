@@ -20,7 +20,6 @@ from operator import and_
 
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.db.models.expressions import RawSQL
 
 from blog.search import mysql, sqlite
 from blog.search.hit import Hit
@@ -64,10 +63,9 @@ class SearchResults:
     def newest_hits(self, backend) -> list[Hit]:
         """Up to MAX_RESULTS + 1 of the NEWEST newest posts holding every word, those whose title
         holds them first, then newest; unscored."""
-        ids = self.queryset.order_by("-published_at", "-created_at").values("pk")[:NEWEST]
-        sql, params = ids.query.sql_with_params()
-        # A derived table: MySQL refuses LIMIT in an IN subquery.
-        newest = self.queryset.filter(pk__in=RawSQL(f"SELECT * FROM ({sql}) AS newest", params))
+        newest = self.queryset.among(
+            self.queryset.order_by("-published_at", "-created_at")[:NEWEST]
+        )
         title_holds = reduce(and_, (Q(title__iregex=rf"\b{word}") for word in self.words))
         holding = (
             backend.holding(newest, self.words)
