@@ -1,6 +1,7 @@
 import io
 
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 
 from blog.models import Post, Tag
@@ -55,3 +56,15 @@ def test_bulk_seeding_stores_counts_that_match_the_comments_and_likes(db):
         for post in posts
     )
     assert sum(post.comment_count for post in posts) > 0
+
+
+def test_bulk_seeding_outside_a_transaction_refreshes_the_index_statistics(transactional_db):
+    statistics = {
+        "sqlite": "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'blog_taggedpost'",
+        "mysql": "SELECT COUNT(*) FROM mysql.innodb_table_stats WHERE database_name = DATABASE()"
+        " AND table_name = 'blog_taggedpost' AND last_update >= NOW() - INTERVAL 1 MINUTE",
+    }[connection.vendor]
+    call_command("seed_demo", posts=6, users=2, bulk=True, no_images=True, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(statistics)
+        assert cursor.fetchone()[0] >= 1

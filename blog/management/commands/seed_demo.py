@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PILImage
@@ -133,6 +134,20 @@ class Command(BaseCommand):
             progress.update()
 
 
+def refresh_statistics(models):
+    """Index statistics as the optimizer would find them after a bulk load settles: without them
+    it may join a large table from the wrong side."""
+    if connection.in_atomic_block:
+        return  # MySQL commits before ANALYZE TABLE, which would end the caller's transaction
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute(f"ANALYZE TABLE {tables}")
+            cursor.fetchall()
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+
+
 def demo_content(rng) -> str:
     return "\n\n".join(" ".join(rng.choices(WORDS, k=60)).capitalize() + "." for _ in range(4))
 
@@ -201,6 +216,7 @@ class BulkSeeder:
                 for tag in self.rng.sample(self.tags, self.rng.randrange(4))
             )
             progress.update(len(posts))
+        refresh_statistics([Post, Image, Comment, Like, Tag, TaggedPost])
 
     def post(self, number, when):
         body = self.rng.choice(self.bodies)
