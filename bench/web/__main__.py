@@ -128,6 +128,36 @@ def paths(size: int) -> dict[str, str]:
     return found
 
 
+def explained_paths() -> dict[str, str]:
+    """Hot pages outside the load runs whose queries are EXPLAINed too at the largest size."""
+    from blog.models import Category, Post
+    from blog.sitemaps import PostSitemap
+    from users.models import User
+
+    published = Post.objects.published()
+    newest = published.order_by("-published_at").values_list("published_at", flat=True).first()
+    oldest = published.order_by("published_at").first()
+    category = Category.objects.filter(posts__in=published).first()
+    sections = max(
+        1,
+        math.ceil(Post.objects.order_by("-pk").values_list("pk", flat=True)[0] / PostSitemap.limit),
+    )
+    return {
+        "oldest post": oldest.get_absolute_url(),
+        "author": f"/author/{User.objects.get(username='demo1').username}/",
+        "archive": "/archive/",
+        "month": f"/archive/{newest:%Y/%m}/",
+        "category page 50": f"{category.get_absolute_url()}?page=50",
+        "atom": "/feeds/atom/",
+        "category feed": f"/feeds/rss/category/{category.slug}/",
+        "author feed": "/feeds/rss/author/demo1/",
+        "sitemap posts, middle": f"/sitemap-posts.xml?p={max(1, sections // 2)}",
+        "sitemap posts, last": f"/sitemap-posts.xml?p={sections}",
+        "sitemap categories": "/sitemap-categories.xml",
+        "search, rare word": "/search/?q=zebra",
+    }
+
+
 def signed_in_client():
     from django.test import Client
 
@@ -179,6 +209,11 @@ def measure_size(size, pages, args, app_env, bare_url, logs) -> dict:
         if page in targets:
             client = reader if page == "home signed in" else Client()
             results[page] = {"path": targets[page], **inspect(targets[page], client, explain)}
+    if explain:
+        args.explained = {
+            name: {"path": path, **inspect(path, Client(), explain=True)}
+            for name, path in explained_paths().items()
+        }
     env = {**app_env, "DB_NAME": database_name(size)}
     with gunicorn("cblog.wsgi", env=env, probe="/healthz/", log=logs) as app_url:
         load = {"duration": args.duration, "connections": args.connections, "threads": 2}
@@ -243,6 +278,7 @@ def main():
                 )
         if logs.stat().st_size:
             print("gunicorn warnings:\n" + logs.read_text()[-4000:], file=sys.stderr)
+    figures["explained"] = getattr(args, "explained", {})
     report.write(figures, out / args.name)
 
 
