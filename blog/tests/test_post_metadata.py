@@ -94,6 +94,15 @@ def test_the_alt_text_and_caption_show_on_the_card_the_post_page_and_previews(wr
     assert json_ld(page)["image"]["caption"] == "Mooring"
 
 
+def test_a_cached_card_shows_the_alt_text_changed_since(client, user):
+    post = PostFactory(author=user, image=ImageFactory(), image_alt="Boats")
+    client.get("/")
+
+    services.post_update(post=post, data={"image_alt": "Masts at dusk"})
+
+    assert 'alt="Masts at dusk"' in client.get("/").text
+
+
 def test_a_kept_picture_still_needs_its_alt_text_when_the_post_is_edited(writer, user):
     post = PostFactory(author=user, image=ImageFactory(), image_alt="Boats")
 
