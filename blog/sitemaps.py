@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
 from django.db.models import Exists, Max, OuterRef
 from django.utils.functional import cached_property
@@ -60,3 +61,10 @@ class TagSitemap(Sitemap):
 
 
 sitemaps = {"posts": PostSitemap, "categories": CategorySitemap, "tags": TagSitemap}
+
+
+def index(request, **kwargs):
+    """Django's sitemap index, listing only the sections that have an entry: the sitemaps.org
+    schema takes no empty <urlset>, and a blog without tags (or categories) has such a section."""
+    shown = {name: section for name, section in sitemaps.items() if section().items().exists()}
+    return sitemap_views.index(request, shown, **kwargs)

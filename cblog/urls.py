@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from blog import feeds
+from blog.sitemaps import index as sitemap_index
 from blog.sitemaps import sitemaps
 from cblog import views
 
@@ -33,8 +34,8 @@ urlpatterns = [
     # An index of sections, each paginated, so that no response lists every post.
     path(
         "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
+        sitemap_index,
+        {"sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(

@@ -73,3 +73,14 @@ def test_sitemap_index_and_its_sitemaps_are_valid_against_the_sitemaps_org_schem
 
     urls = [url for section in sections for url in section.iterfind("sm:url", SITEMAP_NS)]
     assert len(urls) == len(posts) + 3  # the posts, their one category and two tags
+
+
+def test_a_blog_without_tags_or_categories_lists_no_empty_sitemap(client, db):
+    PostFactory(category=None)
+
+    index = valid(etree.fromstring(client.get("/sitemap.xml").content), "siteindex.xsd")
+
+    locations = [urlsplit(loc.text) for loc in index.iterfind("sm:sitemap/sm:loc", SITEMAP_NS)]
+    assert {location.path for location in locations} == {"/sitemap-posts.xml"}
+    last = locations[-1]  # the page of the highest id, which holds the post
+    valid(etree.fromstring(client.get(f"{last.path}?{last.query}").content), "sitemap.xsd")
