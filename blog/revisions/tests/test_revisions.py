@@ -253,8 +253,9 @@ def test_the_list_runs_the_same_queries_for_few_and_many_revisions(
         Revision(post=post, author=user, kind="save", title="T", content=f"v{number}")
         for number in range(revisions)
     )
-    # The session, the user, the post, the count, the page of revisions with their authors.
-    with django_assert_max_num_queries(5):
+    # The session, the user, the post, the count, the category menu, the page of revisions with
+    # their authors.
+    with django_assert_max_num_queries(6):
         response = writer.get(f"/post/{post.slug}/revisions/")
     assert len(response.context["page_obj"]) == revisions
 
