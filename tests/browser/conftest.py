@@ -33,6 +33,17 @@ def chromium():
 # Screens the writing walks run on: a laptop, and a phone held upright.
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+SCREENS = {"desktop": DESKTOP, "phone": PHONE}
+
+AXE = (ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js").read_text()
+
+
+def axe_violations(page):
+    """[(rule, targets)] that axe-core finds on the page."""
+    # Injected through the DevTools protocol, which the page's CSP does not govern.
+    page.evaluate(AXE)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]
 
 
 class Visitor:

@@ -6,14 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PASSWORD, PHONE
+from tests.browser.conftest import PASSWORD, SCREENS, axe_violations
 from tests.browser.test_admin import run_action
-from tests.browser.test_pictures_and_revisions import axe_violations
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.browser
-
-SCREENS = {"desktop": DESKTOP, "phone": PHONE}
 
 
 def mails_to(stack, address):

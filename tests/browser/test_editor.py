@@ -6,12 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, SCREENS
 from tests.browser.test_content_security_policy import RECORD_VIOLATIONS
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {"desktop": DESKTOP, "phone": PHONE}
 TEXT = (
     "| boat | length |\n|---|--:|\n| Ketch | 12 m |\n\n> Calm water all morning.\n\n"
     "`knots` and\n\n```\ntide 2.1 m\n```\n\n<script>window.previewRan = true</script>\n\n"

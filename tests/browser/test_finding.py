@@ -7,11 +7,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, Visitor
+from tests.browser.conftest import SCREENS, Visitor
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {"desktop": DESKTOP, "phone": PHONE}
 # A word no other walk writes, so that search finds only these posts.
 WORD = "Zephyrine"
 

@@ -8,21 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from cblog.images.tests.files import make_jpeg
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import SCREENS, axe_violations
 from tests.browser.test_content_security_policy import RECORD_VIOLATIONS
-from tests.browser.test_reader import AXE
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {"desktop": DESKTOP, "phone": PHONE}
 FITS_THE_SCREEN = "() => document.documentElement.scrollWidth <= window.innerWidth"
-
-
-def axe_violations(page):
-    # Injected through the DevTools protocol, which the page's CSP does not govern.
-    page.evaluate(AXE)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [(v["id"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]
 
 
 @pytest.mark.parametrize("screen", SCREENS)

@@ -8,12 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from cblog.images.tests.files import make_jpeg
-from scripts.stack import ROOT
-from tests.browser.conftest import PASSWORD, Visitor
+from tests.browser.conftest import AXE, PASSWORD, Visitor
 
 pytestmark = pytest.mark.browser
 
-AXE = (ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js").read_text()
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 3,

@@ -18,13 +18,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from blog.tests.factories import PostFactory
-from tests.browser.conftest import DESKTOP, PHONE, visitors_of
+from tests.browser.conftest import SCREENS, visitors_of
 from tests.browser.test_content_security_policy import RECORD_VIOLATIONS
 from tests.browser.test_editor import preview_button
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {"desktop": DESKTOP, "phone": PHONE}
 TITLE = "Moonrise over the harbour"
 
 
