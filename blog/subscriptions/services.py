@@ -119,9 +119,11 @@ def post_announce_batch(*, post_id: int, first_id: int, last_id: int) -> int:
     """Mails a post to its subscribers with ids from first_id to last_id, each once; returns how
     many mails.
 
-    Safe to run on several workers at once: each mail is sent inside the transaction that
-    inserts its (post, subscription) delivery row, so a racing worker's insert waits on the
-    unique index and then fails, and a failed send leaves the row to the retry.
+    Safe to run on several workers at once: each mail is sent inside a transaction that holds
+    the subscription's row lock and inserts its (post, subscription) delivery row, so a racing
+    worker waits for the lock and then finds the row, and a failed send leaves no row for the
+    retry. Two inserts of one unique key are never in flight: on InnoDB they deadlock over the
+    key's gap when an earlier delivery was deleted and not yet purged.
     """
     post = announceable(post_id)
     if post is None:
@@ -129,22 +131,24 @@ def post_announce_batch(*, post_id: int, first_id: int, last_id: int) -> int:
     waiting = Subscription.objects.for_post(post).exclude(deliveries__post=post)
     sent = 0
     for subscription in waiting.filter(pk__range=(first_id, last_id)).select_related("author"):
-        try:
-            with transaction.atomic():
-                Delivery.objects.create(post=post, subscription=subscription)
-                send_unsubscribable(
-                    to=subscription.email,
-                    subject=post.title,
-                    body=(
-                        f"{post.author.get_username()} published “{post.title}”.\n\n"
-                        f"{post.excerpt}\n\nRead it: {site_url(post.get_absolute_url())}\n\n"
-                        f"You receive this because you subscribed to {subscription.topic}."
-                    ),
-                    unsubscribe_path=unsubscribe_path(subscription),
-                )
-            sent += 1
-        except IntegrityError:
-            continue  # another worker mailed this one
+        with transaction.atomic():
+            locked = Subscription.objects.select_for_update().filter(pk=subscription.pk)
+            if not locked.exists():
+                continue  # unsubscribed since the batch began
+            if Delivery.objects.filter(post=post, subscription=subscription).exists():
+                continue  # another worker mailed this one
+            Delivery.objects.create(post=post, subscription=subscription)
+            send_unsubscribable(
+                to=subscription.email,
+                subject=post.title,
+                body=(
+                    f"{post.author.get_username()} published “{post.title}”.\n\n"
+                    f"{post.excerpt}\n\nRead it: {site_url(post.get_absolute_url())}\n\n"
+                    f"You receive this because you subscribed to {subscription.topic}."
+                ),
+                unsubscribe_path=unsubscribe_path(subscription),
+            )
+        sent += 1
     return sent
 
 
