@@ -70,8 +70,8 @@ def post_cards(posts, words=(), list_key: str | None = None) -> list[Card]:
     """Cards for these posts (loaded with .cards()): one cache read, rendering only the misses.
 
     Search results, marked for the words searched, are drawn afresh and never shared. A page of a
-    list that every reader sees alike (`list_key`) keeps which cards it shows in the shared cache
-    until the next write, so that it reads only the posts' counts (`listed_cards`).
+    list that every reader sees alike (`list_key`) keeps its cards in the shared cache until the
+    next write, so that it reads only the posts' counts (`listed_cards`).
     """
     if words:
         body = get_template(BODY_TEMPLATE)
@@ -81,10 +81,6 @@ def post_cards(posts, words=(), list_key: str | None = None) -> list[Card]:
         ]
     if list_key and settings.FRAGMENT_CACHE_SECONDS:  # without a shared cache, one query less
         return listed_cards(posts, list_key)
-    return [card for card, _ in keyed_cards(posts)]
-
-
-def keyed_cards(posts) -> list[tuple[Card, str]]:
     version = drawing_version()
     # The first card's picture is the list's largest paint: it is fetched first, never lazily.
     wanted = {
@@ -101,25 +97,19 @@ def keyed_cards(posts) -> list[tuple[Card, str]]:
         }
         cache.set_many(rendered, settings.CARD_CACHE_SECONDS)
         found.update(rendered)
-    return [
-        (Card(post, mark_safe(found[key])), key)  # noqa: S308
-        for key, (post, _) in wanted.items()
-    ]
+    return [Card(post, mark_safe(found[key])) for key, (post, _) in wanted.items()]  # noqa: S308
 
 
 def listed_cards(page, list_key: str) -> list[Card]:
-    """A shared list page's cards: which posts and cards it shows come from the shared cache
-    (read afresh after every write), the counts from one query on those posts' rows."""
+    """A shared list page's cards: which posts it shows and their bodies come from the shared
+    cache (read afresh after every write), the counts from one query on those posts' rows."""
     listed = shared_until_changed(
         keys.list_page(list_key, page.number),
-        lambda: [(card.post.pk, key) for card, key in keyed_cards(page)],
+        lambda: [(card.post.pk, card.html) for card in post_cards(page)],
     )
-    bodies = cache.get_many([key for _, key in listed])
-    if len(bodies) < len(listed):  # a card was evicted: draw the page as if nothing was kept
-        return [card for card, _ in keyed_cards(page)]
     counts = Post.objects.only(*COUNTS).order_by().in_bulk([pk for pk, _ in listed])
     return [
-        Card(counts[pk], mark_safe(bodies[key]))  # noqa: S308
-        for pk, key in listed
+        Card(counts[pk], mark_safe(html))  # noqa: S308
+        for pk, html in listed
         if pk in counts  # deleted since: the next read has the list without it
     ]

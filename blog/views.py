@@ -1,3 +1,4 @@
+from contextlib import suppress
 from functools import partial
 
 from django.contrib import messages
@@ -24,7 +25,7 @@ from blog.navigation import adjacent_posts, public_author_or_404, related_posts
 from blog.search import post_search, search_words
 from cblog.client import visitor_key
 from cblog.images.services import ImageStorageError
-from cblog.page_cache import shared_until_changed
+from cblog.page_cache import shared_reads, shared_until_changed
 from cblog.throttles import ThrottledFormMixin, ThrottleMixin, wants_json
 
 SEARCH_MAX_LENGTH = 100
@@ -84,6 +85,20 @@ class PostListMixin:
 
     def get_queryset(self):
         return Post.objects.published().cards()
+
+    def get(self, request, *args, **kwargs):
+        # The page is rendered inside the block: its shared fragments come in one Redis round trip.
+        with shared_reads(*self.shared_keys()):
+            return super().get(request, *args, **kwargs).render()
+
+    def shared_keys(self) -> list[str]:
+        """The keys of the fragments this page shows alike to every reader."""
+        shared = [keys.category_menu()]
+        if self.list_key:
+            shared.append(keys.list_count(self.list_key))
+            with suppress(ValueError):  # "last" or nonsense: the paginator answers it
+                shared.append(keys.list_page(self.list_key, int(self.request.GET.get("page", 1))))
+        return shared
 
     def get_paginator(self, *args, **kwargs):
         if self.list_key:

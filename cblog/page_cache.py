@@ -16,6 +16,8 @@ The middleware is cblog.middleware.CacheControlMiddleware.
 import hashlib
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import TypeVar
 
@@ -34,7 +36,6 @@ from django.utils.cache import (
 )
 
 VERSION_KEY = "page-version"
-MISSING = object()
 T = TypeVar("T")
 
 # Callables returning the next time content changes by itself (or None), registered by apps.
@@ -64,41 +65,62 @@ def content_version() -> int:
     return version
 
 
-def shared_key(key: str) -> str:
-    return f"{key}:{content_version()}"
+def read_current(keys) -> tuple[int, dict]:
+    """The content version, and of the values stored under `keys` with their version (a kept
+    page, a shared fragment) those stored under it: all read in one round trip."""
+    found = cache.get_many([VERSION_KEY, *keys])
+    version = found.pop(VERSION_KEY, None)
+    if version is None:
+        return content_version(), {}
+    return version, {key: stored for key, stored in found.items() if is_current(stored, version)}
+
+
+def is_current(stored, version: int) -> bool:
+    # Anything but a (version, value) pair was stored by an older release: a miss.
+    return isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version
+
+
+# The fragments a page read ahead with `shared_reads`, for the rest of its rendering.
+read_ahead: ContextVar[tuple[int, dict] | None] = ContextVar("read_ahead", default=None)
+
+
+@contextmanager
+def shared_reads(*keys: str):
+    """Reads the content version and these shared fragments in one round trip, for every
+    `shared_until_changed` in the block: a page that shows several asks Redis once."""
+    token = read_ahead.set(read_current(keys) if settings.FRAGMENT_CACHE_SECONDS else None)
+    try:
+        yield
+    finally:
+        read_ahead.reset(token)
 
 
 def shared_until_changed(key: str, read: Callable[[], T]) -> T:
-    """What `read()` returns, kept in the shared cache under `key` and the content version.
+    """What `read()` returns, kept in the shared cache under `key` with the content version.
 
     For fragments that every reader's page shows alike. Like a kept page, it is read afresh after
     the next write, or when content changes by itself; without a shared cache, on every call.
     """
     if not settings.FRAGMENT_CACHE_SECONDS:
         return read()
-    versioned = shared_key(key)
-    found = cache.get(versioned, MISSING)
-    if found is MISSING:
-        found = read()
-        cache.set(versioned, found, seconds_until_next_change(settings.FRAGMENT_CACHE_SECONDS))
-    return found
+    ahead = read_ahead.get()
+    if ahead is None:
+        version, found = read_current([key])
+    else:
+        version, found = ahead
+        if key not in found:  # not read ahead, or stale: the version is known already
+            stored = cache.get(key)
+            found = {key: stored} if is_current(stored, version) else {}
+    if key in found:
+        return found[key][1]
+    value = read()
+    cache.set(key, (version, value), seconds_until_next_change(settings.FRAGMENT_CACHE_SECONDS))
+    return value
 
 
 def page_key(request) -> str:
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"page:{hashlib.sha256(url.encode()).hexdigest()}"
-
-
-def kept_page(key: str) -> tuple[int, dict | None]:
-    """The content version, and the page kept under `key` if it was rendered under that version:
-    both read in one round trip."""
-    found = cache.get_many([VERSION_KEY, key])
-    if VERSION_KEY not in found:
-        return content_version(), None
-    stored = found.get(key)
-    if stored and stored["version"] == found[VERSION_KEY]:
-        return found[VERSION_KEY], stored
-    return found[VERSION_KEY], None
 
 
 def content_changed():
@@ -135,8 +157,9 @@ def serve(request, get_response):
     if request.method not in ("GET", "HEAD"):
         return get_response(request)
     key = page_key(request) if settings.PAGE_CACHE_SECONDS else None
-    version, stored = kept_page(key) if key else (None, None)
-    if stored:
+    version, kept = read_current([key]) if key else (None, {})
+    if key in kept:
+        stored = kept[key][1]
         response = HttpResponse(stored["content"], headers=stored["headers"])
         if stored["on_hit"]:
             request.user = AnonymousUser()  # no session cookie; the auth middleware is skipped
@@ -159,10 +182,10 @@ def serve(request, get_response):
         set_response_etag(response)
         if key:
             stored = {
-                "version": version,  # read before rendering: a write meanwhile makes it stale
                 "content": response.content,
                 "headers": dict(response.headers),
                 "on_hit": getattr(response, "on_cache_hit", None),
             }
-            cache.set(key, stored, min(settings.PAGE_CACHE_SECONDS, lifetime))
+            # The version read before rendering: a write meanwhile makes the page stale.
+            cache.set(key, (version, stored), min(settings.PAGE_CACHE_SECONDS, lifetime))
     return get_conditional_response(request, etag=response["ETag"], response=response)
