@@ -30,6 +30,24 @@ def test_the_first_card_picture_is_fetched_first_and_the_others_lazily(client, u
     assert all('loading="lazy"' in tag and "fetchpriority" not in tag for tag in others)
 
 
+def test_cards_after_the_first_ask_a_phone_for_a_picture_beside_the_text(client, user):
+    for _ in range(2):
+        PostFactory(author=user, image=ImageFactory(renditions=WEBP))
+
+    page = client.get("/").text
+
+    first, second = re.findall(r'<article class="([^"]+)"', page)
+    assert "card-aside" not in first and "card-aside" in second
+    lead, aside = [
+        set(re.findall(r'sizes="([^"]+)"', tag))
+        for tag in re.findall(r"<picture>.*?</picture>", page, re.S)
+    ]
+    assert lead == {"(min-width: 992px) 400px, (min-width: 768px) 50vw, 100vw"}
+    assert aside == {
+        "(min-width: 992px) 400px, (min-width: 768px) 50vw, (min-width: 576px) 100vw, 6rem"
+    }
+
+
 def test_cards_offer_webp_widths_before_the_jpeg_fallback(client, user):
     PostFactory(author=user, image=ImageFactory(renditions=WEBP))
 
