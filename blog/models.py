@@ -235,6 +235,9 @@ class Post(models.Model):
                 fields=["author", "status", "-published_at", "-created_at"],
                 name="post_author_order",
             ),
+            # The sitemap's pages are id ranges: whether a range holds a published post is one
+            # read of this index, however many drafts the range holds.
+            models.Index(fields=["status", "id"], name="post_status_id"),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from blog.sitemaps import PostSitemap
 from blog.tests.factories import CommentFactory, LikeFactory, PostFactory
 from cblog.images.tests.factories import ImageFactory
 from users.tests.factories import UserFactory
@@ -23,6 +24,11 @@ def busy_blog(user, other_user):
     for draft in PostFactory.create_batch(5, author=user, draft=True):
         draft.tags.set(["rivers"])
     return posts
+
+
+def sitemap_page(post):
+    """The sitemap page listing this post (MariaDB's ids keep growing from one test to the next)."""
+    return (post.pk - 1) // PostSitemap.limit + 1
 
 
 LIST_PAGES = [
@@ -71,16 +77,21 @@ def test_every_home_page_of_fifty_posts_uses_five_queries(
 
 @pytest.mark.parametrize(
     ("path", "queries"),
-    # Feeds: the posts, their authors, their tags. The sitemap index: whether each section has
-    # an entry, then the highest post id, the categories' and the tags' counts. A section: the
-    # highest post id, then the page.
-    [("/feeds/rss/", 3), ("/feeds/atom/", 3), ("/sitemap.xml", 6), ("/sitemap-posts.xml", 2)],
+    # Feeds: the posts, their authors, their tags. The sitemap index: the highest post id, which
+    # id ranges hold a public post, the categories' and the tags' counts. A section: the highest
+    # post id, then the page.
+    [
+        ("/feeds/rss/", 3),
+        ("/feeds/atom/", 3),
+        ("/sitemap.xml", 4),
+        ("/sitemap-posts.xml?p={page}", 2),
+    ],
 )
 def test_feeds_and_sitemap_query_count_does_not_grow_with_posts(
     client, busy_blog, path, queries, django_assert_num_queries
 ):
     with django_assert_num_queries(queries):
-        assert client.get(path).status_code == 200
+        assert client.get(path.format(page=sitemap_page(busy_blog[0]))).status_code == 200
 
 
 def test_detail_page_uses_at_most_twelve_queries(
@@ -115,7 +126,7 @@ PAGES_AT_TWO_SIZES = [
     "/feeds/rss/",
     "/feeds/atom/",
     "/sitemap.xml",
-    "/sitemap-posts.xml",
+    "/sitemap-posts.xml?p={page}",
 ]
 READERS_AT_TWO_SIZES = [
     *[(path, "signed in") for path in PAGES_AT_TWO_SIZES],
@@ -138,7 +149,7 @@ def test_every_page_runs_as_many_queries_at_25_as_at_50_posts(
     add_posts(24, user, other_user)
     first = PostFactory(author=user, slug="first")
     first.tags.set(["rivers"])
-    path = path.format(slug=first.slug, month=this_month())
+    path = path.format(slug=first.slug, month=this_month(), page=sitemap_page(first))
     client = reader_for(reader, user)
     with django_assert_max_num_queries(13) as small:
         assert client.get(path).status_code == 200
