@@ -20,6 +20,7 @@ POSTS = 10
 VIEWPORT_WIDTH = 1280
 DEVICE_PIXEL_RATIO = 1
 TARGET_BYTES = 600 * 1024
+ROOT_FONT_SIZE = 16  # px in a rem, browsers' default
 
 
 class ImageTags(HTMLParser):
@@ -47,14 +48,14 @@ def slot_width(sizes: str | None, viewport: int) -> float:
         return viewport  # no sizes: 100vw
     for entry in sizes.split(","):
         match = re.fullmatch(
-            r"\s*(?:\((min|max)-width:\s*(\d+)px\)\s*)?(\d+(?:\.\d+)?)(px|vw)\s*", entry
+            r"\s*(?:\((min|max)-width:\s*(\d+)px\)\s*)?(\d+(?:\.\d+)?)(px|vw|rem)\s*", entry
         )
         if not match:
             raise ValueError(f"Unsupported sizes entry: {entry!r}")
         kind, limit, length, unit = match.groups()
         if (kind == "min" and viewport < int(limit)) or (kind == "max" and viewport > int(limit)):
             continue
-        return float(length) * (viewport / 100 if unit == "vw" else 1)
+        return float(length) * {"vw": viewport / 100, "rem": ROOT_FONT_SIZE}.get(unit, 1)
     return viewport
 
 
