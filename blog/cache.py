@@ -16,7 +16,7 @@ def archive_months() -> str:
 
 
 def category_menu() -> str:
-    return "category-menu"
+    return "category-menu-links"  # renamed with what it holds, so no release reads another's
 
 
 def post_list(path: str, query: str) -> str:

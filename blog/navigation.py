@@ -1,6 +1,8 @@
 """What helps a reader move around: the category menu, the month archive, related and adjacent
 posts. The menu and the month list are kept in the shared cache until the next write."""
 
+from typing import NamedTuple
+
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
@@ -13,13 +15,20 @@ from users.models import User, authors
 RELATED_POSTS = 3
 
 
-def menu_categories() -> list[Category]:
+class MenuLink(NamedTuple):
+    name: str
+    path: str
+
+
+def menu_categories() -> list[MenuLink]:
     """Categories with a public post, by name: one query on the small categories table, each
-    answered from the post_category_order index, shared by every page until the next write."""
+    answered from the post_category_order index, shared by every page until the next write
+    with their addresses, which no page has to work out again."""
 
     def read():
         public = Post.objects.published().filter(category=OuterRef("pk"))
-        return list(Category.objects.filter(Exists(public)).only("name", "slug"))
+        categories = Category.objects.filter(Exists(public)).only("name", "slug")
+        return [MenuLink(category.name, category.get_absolute_url()) for category in categories]
 
     return shared_until_changed(cache_keys.category_menu(), read)
 
