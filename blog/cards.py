@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.defaultfilters import pluralize
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -21,8 +22,8 @@ from blog.models import Post
 from cblog.page_cache import shared_until_changed
 
 BODY_TEMPLATE = "includes/post_card_body.html"
-# What a card shows beside its cached body, always read fresh (includes/post_card.html).
-COUNTS = ("like_count", "comment_count", "view_count")
+# What a card shows beside its cached body, always read fresh: each count and what it counts.
+COUNTS = {"like_count": "like", "comment_count": "comment", "view_count": "view"}
 PICTURE_TEMPLATE = "includes/picture.html"
 TAGS_TEMPLATE = "includes/tag_chips.html"
 
@@ -31,6 +32,13 @@ TAGS_TEMPLATE = "includes/tag_chips.html"
 class Card:
     post: Post
     html: SafeString
+
+    @property
+    def counts(self) -> str:
+        """“3 likes · 1 comment · 20 views”: written here, as nine template variables and filters
+        a card cost a sixth of a list page's rendering."""
+        counts = ((getattr(self.post, field), noun) for field, noun in COUNTS.items())
+        return " · ".join(f"{count} {noun}{pluralize(count)}" for count, noun in counts)
 
 
 def drawing_version() -> str:
