@@ -10,7 +10,12 @@ from django.utils.text import slugify
 
 from blog import cache as cache_keys
 from blog.models import RESERVED_SLUGS, Comment, Like, Post, count_of
-from blog.pictures.services import NewPicture, picture_inserted, pictures_claim
+from blog.pictures.services import (
+    NewPicture,
+    picture_inserted,
+    pictures_claim,
+    pictures_detach,
+)
 from blog.revisions.models import Revision
 from blog.revisions.services import restored_data, revision_record
 from cblog.images.processing import ProcessedImage
@@ -93,6 +98,7 @@ def post_saved(
             pictures_claim(post=post)
             kind = revision_kind(post, was_published=was_published, kind=kind)
             revision_record(post=post, user=editor, kind=kind)
+            pictures_detach(post=post)
 
 
 def post_create(

@@ -9,9 +9,11 @@ from cblog.images.public import public_url
 class InlinePicture(models.Model):
     """A picture uploaded for a post's text.
 
-    It belongs to its post once the post is saved with it (deleted with the post, kept while the
-    post lives, so that a restored revision still shows it); until then only to its uploader,
-    and media_orphans deletes it when no post took it.
+    It belongs to its post once the post is saved with it (deleted with the post); until then
+    only to its uploader, and media_orphans deletes it when no post took it. It leaves its post
+    when a save leaves neither the text nor a kept revision showing it (so a restorable revision
+    never loses it), and media_orphans deletes it a grace period after that, unless a post shows
+    it again.
     """
 
     post = models.ForeignKey(
@@ -23,6 +25,9 @@ class InlinePicture(models.Model):
     image = OwnedImageField(related_name="inline_picture")
     alt = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    detached_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its post stopped showing it."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["uploader", "post"], name="picture_uploader_post")]

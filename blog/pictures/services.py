@@ -8,9 +8,12 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from blog.models import Post
 from blog.pictures.models import InlinePicture
+from blog.revisions.models import Revision
 from cblog.images.processing import ProcessedImage
 from cblog.images.public import public_url
 from cblog.images.services import image_uploaded
@@ -37,8 +40,8 @@ def pictures_left(*, post: Post | None, uploader=None) -> int:
     uploader has not put in a post count."""
     if post is not None and post.pk:
         used = InlinePicture.objects.filter(post=post).count()
-    elif uploader is not None:
-        used = InlinePicture.objects.filter(uploader=uploader, post=None).count()
+    elif uploader is not None:  # the pictures a post let go are not this new post's
+        used = InlinePicture.objects.filter(uploader=uploader, post=None, detached_at=None).count()
     else:
         used = 0
     return settings.POST_PICTURES_MAX - used
@@ -92,14 +95,36 @@ def picture_inserted(post: Post, picture: NewPicture | None, *, uploader):
 
 
 def pictures_claim(*, post: Post):
-    """Gives the post the pictures its author uploaded before it was saved and its text shows."""
+    """Gives the post the pictures its author uploaded before it was saved and its text shows,
+    or that it shows again after letting them go."""
     names = set(DISPLAY_NAME.findall(post.content))
     if names:
         InlinePicture.objects.filter(
             post=None, uploader=post.author_id, image__display__in=names
-        ).update(post=post)
+        ).update(post=post, detached_at=None)
+
+
+def pictures_detach(*, post: Post):
+    """Lets go of the post's pictures that neither its text nor a kept revision shows (after
+    the revisions were pruned), so that media_orphans deletes them after its grace period."""
+    shown = set(DISPLAY_NAME.findall(post.content))
+    gone = post.pictures.exclude(image__display__in=shown).values_list("pk", "image__display")
+    detached = [
+        pk
+        for pk, name in gone  # usually none: only after a picture left the text
+        if not post.revisions.filter(content__contains=name).exists()
+    ]
+    if detached:
+        InlinePicture.objects.filter(pk__in=detached).update(post=None, detached_at=timezone.now())
 
 
 def pictures_abandoned(before: datetime):
-    """Pictures uploaded before this time that no post took (media_orphans deletes them)."""
-    return InlinePicture.objects.filter(post=None, created_at__lt=before)
+    """Pictures that no post took, uploaded before this time, or let go by their post before it,
+    and that no post's text nor revision shows (media_orphans deletes them)."""
+    name = OuterRef("image__display")
+    return InlinePicture.objects.filter(
+        Q(detached_at__lt=before) | Q(detached_at=None, created_at__lt=before),
+        ~Exists(Post.objects.filter(content__contains=name)),
+        ~Exists(Revision.objects.filter(content__contains=name)),
+        post=None,
+    )

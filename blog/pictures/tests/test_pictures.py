@@ -13,6 +13,7 @@ from blog import services
 from blog.models import Post
 from blog.pictures.models import InlinePicture
 from blog.pictures.services import picture_markdown
+from blog.revisions.services import AUTOSAVES_KEPT
 from blog.tests.factories import PostFactory
 from cblog.images.models import Image
 from cblog.images.tests.files import make_jpeg
@@ -205,6 +206,72 @@ def test_a_post_never_takes_another_users_waiting_picture(writer, other_user):
     assert InlinePicture.objects.get().post is None
 
 
+# Leaving the text
+
+
+def autosave(post, content):
+    return services.post_update(post=post, data={"content": content}, kind="autosave")
+
+
+def draft_with_a_picture(writer, user):
+    """A draft whose one autosave showed the picture, then AUTOSAVES_KEPT without it: the last
+    revision showing it is pruned."""
+    markdown = upload(writer).json()["markdown"]
+    post = services.post_create(
+        author=user, data={"title": "Boats", "content": markdown}, kind="autosave"
+    )
+    for number in range(AUTOSAVES_KEPT):
+        autosave(post, f"Draft {number}")
+    return post
+
+
+def test_a_picture_that_neither_the_text_nor_a_kept_revision_shows_leaves_its_post(writer, user):
+    post = draft_with_a_picture(writer, user)
+
+    picture = InlinePicture.objects.get()
+    assert picture.post is None and picture.detached_at is not None
+    assert not post.revisions.filter(content__contains=picture.image.display.name).exists()
+
+
+def test_a_picture_an_autosave_still_kept_shows_stays_with_its_post(writer, user):
+    markdown = upload(writer).json()["markdown"]
+    post = services.post_create(
+        author=user, data={"title": "Boats", "content": markdown}, kind="autosave"
+    )
+
+    autosave(post, "Without it")
+
+    assert InlinePicture.objects.get().post == post
+
+
+def test_a_picture_a_saved_revision_shows_stays_with_its_post_for_a_restore(writer, user):
+    markdown = upload(writer).json()["markdown"]
+    post = services.post_create(author=user, data={"title": "Boats", "content": markdown})
+    for number in range(AUTOSAVES_KEPT + 1):
+        autosave(post, f"Draft {number}")
+
+    assert InlinePicture.objects.get().post == post
+    services.post_restore(revision=post.revisions.order_by("pk").first(), editor=user)
+    assert InlinePicture.objects.get().post == post
+
+
+def test_a_picture_let_go_is_taken_back_when_the_text_shows_it_again(writer, user):
+    post = draft_with_a_picture(writer, user)
+    picture = InlinePicture.objects.get()
+
+    autosave(post, picture_markdown(url=picture.url, alt="Back"))
+
+    picture.refresh_from_db()
+    assert (picture.post, picture.detached_at) == (post, None)
+
+
+def test_pictures_a_post_let_go_leave_room_for_a_new_post(writer, user, settings):
+    draft_with_a_picture(writer, user)
+    settings.POST_PICTURES_MAX = 1
+
+    assert upload(writer).status_code == 201
+
+
 # The form without script
 
 
@@ -320,6 +387,43 @@ def test_media_orphans_deletes_unused_pictures_older_than_a_day_with_their_objec
     }
     assert not Image.objects.filter(pk=old.image_id).exists()
     assert stored_files("blog") == keep
+
+
+def detached(picture_id, hours):
+    InlinePicture.objects.filter(pk=picture_id).update(
+        detached_at=timezone.now() - timedelta(hours=hours)
+    )
+
+
+def test_media_orphans_counts_a_let_go_pictures_grace_from_when_its_post_let_go(
+    writer, user, django_capture_on_commit_callbacks
+):
+    draft_with_a_picture(writer, user)
+    picture = InlinePicture.objects.get()
+    age(picture.pk, 25)
+
+    assert "kept 1 younger than 24 h" in orphans("--delete")
+    detached(picture.pk, 25)
+    with django_capture_on_commit_callbacks(execute=True):
+        output = orphans("--delete")
+
+    assert "; deleted 1 unused uploads, kept 0" in output
+    assert not InlinePicture.objects.exists() and stored_files("blog") == set()
+
+
+def test_media_orphans_keeps_a_let_go_picture_that_another_post_or_revision_shows(
+    writer, user, other_user
+):
+    draft_with_a_picture(writer, user)
+    picture = InlinePicture.objects.get()
+    detached(picture.pk, 25)
+    quoted = picture_markdown(url=picture.url, alt="Quoted")
+    copy = services.post_create(author=other_user, data={"title": "Quote", "content": quoted})
+
+    assert "0 unused uploads" in orphans("--delete")
+    services.post_update(post=copy, data={"content": "Gone from here too"})
+    assert "0 unused uploads" in orphans("--delete")  # its previous revision still shows it
+    assert InlinePicture.objects.filter(pk=picture.pk).exists()
 
 
 def test_media_urls_are_not_served_by_the_app_with_local_files(client, db, settings):
