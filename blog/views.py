@@ -106,6 +106,7 @@ class PostListMixin:
         return super().get_paginator(*args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("words", ())  # the search's, marked on its cards
         return super().get_context_data(heading=self.heading, list_key=self.list_key, **kwargs)
 
 
