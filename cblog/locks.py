@@ -2,6 +2,13 @@
 
 from contextlib import contextmanager
 
+from django.db import connection as default_connection
+
+
+def job_lock_name(job: str) -> str:
+    # Lock names are server-wide: sites sharing a database server each run their own jobs.
+    return f"cblog-{job}:{default_connection.settings_dict['NAME']}"
+
 
 @contextmanager
 def fleet_lock(connection, name: str, timeout: int):

@@ -92,7 +92,8 @@ install_unit() {
   local unit
   install -d "$UNIT_DIR"
   for unit in cblog.service cblog-worker.service cblog-clearsessions.service \
-    cblog-clearsessions.timer cblog-announce.service cblog-announce.timer; do
+    cblog-clearsessions.timer cblog-announce.service cblog-announce.timer \
+    cblog-media-orphans.service cblog-media-orphans.timer; do
     sed -e "s|/opt/cblog/current|$APP_DIR|g" -e "s|/opt/cblog/venv|$VENV|g" \
       -e "s|/etc/cblog/cblog.env|$ENV_FILE|g" -e "s|^User=cblog$|User=$SERVICE_USER|" \
       -e "s|^Group=cblog$|Group=$SERVICE_USER|" \
@@ -101,8 +102,8 @@ install_unit() {
   [ "$MANAGE_SYSTEM" = 1 ] || return 0
   systemctl daemon-reload
   systemctl enable cblog.service cblog-worker.service cblog-clearsessions.timer \
-    cblog-announce.timer
-  systemctl start cblog-clearsessions.timer cblog-announce.timer
+    cblog-announce.timer cblog-media-orphans.timer
+  systemctl start cblog-clearsessions.timer cblog-announce.timer cblog-media-orphans.timer
   systemctl restart cblog.service cblog-worker.service
 }
 

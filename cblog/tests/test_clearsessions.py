@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-import pymysql
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -8,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cblog.management.commands.clearsessions_locked import lock_name
+from cblog.tests.locks import lock_held_elsewhere
 
 
 @pytest.fixture
@@ -25,21 +25,9 @@ def test_the_purge_deletes_expired_sessions_only(sessions, capsys):
 
 @pytest.mark.skipif(connection.vendor != "mysql", reason="the fleet lock is MySQL's GET_LOCK")
 def test_an_instance_that_finds_the_lock_taken_leaves_the_purge_to_its_holder(sessions, capsys):
-    config = connection.settings_dict
-    holder = pymysql.connect(
-        host=config["HOST"],
-        port=int(config["PORT"]),
-        user=config["USER"],
-        password=config["PASSWORD"],
-    )
-    try:
-        holder.cursor().execute("SELECT GET_LOCK(%s, 0)", [lock_name()])
+    with lock_held_elsewhere(lock_name()):
         call_command("clearsessions_locked")
         assert Session.objects.filter(session_key="old").exists()
         assert "Another instance is purging" in capsys.readouterr().out
-        # Released before the next purge: the server frees a closed connection's locks later.
-        holder.cursor().execute("SELECT RELEASE_LOCK(%s)", [lock_name()])
-    finally:
-        holder.close()
     call_command("clearsessions_locked")
     assert not Session.objects.filter(session_key="old").exists()

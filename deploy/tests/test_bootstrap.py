@@ -222,8 +222,9 @@ def test_bootstrap_installs_the_unit_with_this_release_paths(installed):
     assert f"{installed['CBLOG_APP_DIR']}/deploy/gunicorn.conf.py" in unit
 
 
-def test_the_installed_session_purge_runs_on_the_database(installed):
-    unit = Path(installed["CBLOG_UNIT_DIR"] + "/cblog-clearsessions.service").read_text()
+def run_installed_job(installed, unit_name):
+    """Runs an installed oneshot unit's ExecStart as systemd would: its folder, its environment."""
+    unit = Path(installed["CBLOG_UNIT_DIR"] + "/" + unit_name).read_text()
     settings = dict(line.split("=", 1) for line in unit.splitlines() if "=" in line[:40])
     env = {
         "PATH": os.environ["PATH"],
@@ -240,7 +241,16 @@ def test_the_installed_session_purge_runs_on_the_database(installed):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "Expired sessions purged." in result.stdout
+    return result.stdout
+
+
+def test_the_installed_session_purge_runs_on_the_database(installed):
+    assert "Expired sessions purged." in run_installed_job(installed, "cblog-clearsessions.service")
+
+
+def test_the_installed_media_cleanup_runs_on_the_database_and_the_bucket(installed):
+    output = run_installed_job(installed, "cblog-media-orphans.service")
+    assert "0 orphan objects, 0 missing objects, 0 unused uploads; deleted 0" in output
 
 
 def test_gunicorn_from_the_unit_answers_health_checks_by_any_host(gunicorn):

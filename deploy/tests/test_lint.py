@@ -117,6 +117,21 @@ def test_expired_sessions_are_purged_daily_through_the_fleet_lock():
     assert "RandomizedDelaySec" not in timer  # the instances meet at the lock together
 
 
+def test_orphan_media_is_deleted_daily_by_one_instance_through_the_fleet_lock():
+    service = (DEPLOY / "systemd" / "cblog-media-orphans.service").read_text()
+    timer = (DEPLOY / "systemd" / "cblog-media-orphans.timer").read_text()
+    bootstrap = (DEPLOY / "bootstrap.sh").read_text()
+    assert "manage.py fleet_once media_orphans --delete" in service
+    assert "Type=oneshot" in service and "User=cblog" in service
+    assert "OnCalendar=*-*-* 04:17:00 UTC" in timer
+    assert "RandomizedDelaySec" not in timer  # the instances meet at the lock together
+    installed = bootstrap.split("for unit in", 1)[1].split("; do", 1)[0]
+    enabled = bootstrap.split("systemctl enable", 1)[1].split("systemctl start", 1)[0]
+    started = bootstrap.split("systemctl start", 1)[1].splitlines()[0]
+    assert "cblog-media-orphans.service cblog-media-orphans.timer" in installed
+    assert "cblog-media-orphans.timer" in enabled and "cblog-media-orphans.timer" in started
+
+
 def test_the_worker_unit_runs_celery_beside_gunicorn_and_the_bootstrap_enables_it():
     unit = (DEPLOY / "systemd" / "cblog-worker.service").read_text()
     bootstrap = (DEPLOY / "bootstrap.sh").read_text()

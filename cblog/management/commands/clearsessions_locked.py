@@ -4,12 +4,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from cblog.locks import fleet_lock
+from cblog.locks import fleet_lock, job_lock_name
 
 
 def lock_name():
-    # Lock names are server-wide: sites sharing a database server each purge their own.
-    return f"cblog-clearsessions:{connection.settings_dict['NAME']}"
+    return job_lock_name("clearsessions")  # the lock `fleet_once clearsessions` takes
 
 
 class Command(BaseCommand):
