@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
+from django.urls import set_script_prefix
 
 TEMPLATE_DIRS = [settings.BASE_DIR / "templates", *settings.BASE_DIR.glob("*/templates")]
 
@@ -46,6 +47,18 @@ def test_base_and_footer_link_by_route_name(client):
     for path in ("/blog/feeds/rss/", "/blog/feeds/atom/", "/blog/sitemap.xml"):
         assert f'href="{path}"' in page
     assert 'href="/feeds/' not in page and 'href="/sitemap.xml"' not in page
+
+
+@pytest.mark.django_db
+def test_the_layout_links_follow_the_urlconf_and_script_prefix_of_each_request(client):
+    assert 'href="/feeds/rss/"' in client.get("/").text
+    set_script_prefix("/site/")  # as a WSGI server mounting the site under /site does
+    try:
+        assert 'href="/site/feeds/rss/"' in client.get("/").text
+    finally:
+        set_script_prefix("/")
+    with override_settings(ROOT_URLCONF="cblog.tests.urls_under_prefix"):
+        assert 'href="/blog/feeds/rss/"' in client.get("/blog/").text
 
 
 @pytest.mark.django_db
