@@ -37,22 +37,33 @@ def match(columns: str, terms: list[str]):
     )
 
 
-def candidates(queryset, terms: list[str], limit: int):
-    """(pk, title, score, published_at) of up to `limit` matching posts, in no order."""
+def candidates(queryset, terms: list[str], limit: int, *, indexed: list[str], titles=False):
+    """(pk, title, score, published_at) of up to `limit` posts holding every term (in their title,
+    with `titles`), in no order. Only the `indexed` terms are looked up in the FULLTEXT index, whose
+    cost grows with the posts holding them; the rows it lists are checked for the others."""
+    for term in terms:
+        if term not in indexed:
+            queryset = queryset.filter(title_holds(term) if titles else holds(term))
     # `score > 0` reads the FULLTEXT index (EXPLAIN: type fulltext).
     return (
-        queryset.annotate(score=match("title content", terms))
+        queryset.annotate(score=match("title" if titles else "title content", indexed))
         .filter(score__gt=0)
         .order_by()
         .values_list("pk", "title", "score", "published_at")[:limit]
     )
 
 
+def title_holds(term: str) -> Q:
+    return Q(title__iregex=rf"\b{term}")  # letters and digits only (blog.search.terms)
+
+
+def holds(term: str) -> Q:
+    """Whether a post holds the term, checked on its row without reading the index."""
+    return title_holds(term) | Q(content__iregex=rf"\b{term}")
+
+
 def holding(queryset, terms: list[str]):
     """The posts of a small `queryset` holding every word, without reading the index."""
-    for term in terms:  # letters and digits only (blog.search.terms)
-        starts_a_word = rf"\b{term}"
-        queryset = queryset.filter(
-            Q(title__iregex=starts_a_word) | Q(content__iregex=starts_a_word)
-        )
+    for term in terms:
+        queryset = queryset.filter(holds(term))
     return queryset

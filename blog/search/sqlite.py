@@ -2,7 +2,7 @@
 (kept by triggers, blog.search.schema) and ranks with bm25, a title word weighing ten body words.
 FTS5 ranks every match inside its index, so the best `limit` come straight from it."""
 
-from django.db.models import FloatField
+from django.db.models import FloatField, Q
 from django.db.models.expressions import RawSQL
 
 from blog.models import Post
@@ -15,19 +15,29 @@ def usable_terms(terms: list[str]) -> list[str]:
     return terms
 
 
-def fts_query(terms: list[str]) -> str:
+def fts_query(terms: list[str], column: str = "") -> str:
     # Each word quoted, so that no FTS5 operator (NEAR, OR, column:) comes from the search box.
-    return " ".join(f'"{term}"*' for term in terms)
+    words = " ".join(f'"{term}"*' for term in terms)
+    return f"{column} : ({words})" if column else words
+
+
+def matching(query: str) -> RawSQL:
+    return RawSQL(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [query])
+
+
+def holds(term: str) -> Q:
+    return Q(id__in=matching(fts_query([term])))
 
 
 def holding(queryset, terms: list[str]):
-    matching = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
-    return queryset.filter(id__in=RawSQL(matching, [fts_query(terms)]))
+    return queryset.filter(id__in=matching(fts_query(terms)))
 
 
-def candidates(queryset, terms: list[str], limit: int):
-    """(pk, title, score, published_at) of the `limit` best matching posts."""
-    query = fts_query(terms)
+def candidates(queryset, terms: list[str], limit: int, *, indexed: list[str], titles=False):
+    """(pk, title, score, published_at) of the `limit` best posts holding every term (in their
+    title, with `titles`). FTS5 looks every term up, whatever `indexed` says: a small blog's
+    index is cheap to read whole."""
+    query = fts_query(terms, "title" if titles else "")
     post = f'"{Post._meta.db_table}"."id"'
     # bm25 is lower for better matches: negated, higher is better.
     score = (
@@ -35,7 +45,7 @@ def candidates(queryset, terms: list[str], limit: int):
         f" WHERE {SQLITE_TABLE} MATCH %s AND rowid = {post})"
     )
     return (
-        holding(queryset, terms)
+        queryset.filter(id__in=matching(query))
         .annotate(score=RawSQL(score, [query], output_field=FloatField()))
         .order_by("-score")
         .values_list("pk", "title", "score", "published_at")[:limit]

@@ -47,12 +47,18 @@ def this_month():
     return timezone.localdate().strftime("%Y/%m")
 
 
+def extra_queries(path):
+    # Search also reads the lowest and highest post ids, then checks posts spread between them
+    # for how many posts hold each word (blog.search).
+    return 2 if path.startswith("/search/") else 0
+
+
 @pytest.mark.parametrize("path", LIST_PAGES)
 def test_list_pages_use_at_most_eight_queries_for_a_signed_in_reader(
     client, busy_blog, user, path, django_assert_max_num_queries
 ):
     client.force_login(user)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8 + extra_queries(path)):
         response = client.get(path.format(month=this_month()))
     assert response.status_code == 200
 
@@ -61,7 +67,7 @@ def test_list_pages_use_at_most_eight_queries_for_a_signed_in_reader(
 def test_list_pages_use_at_most_six_queries_for_an_anonymous_reader(
     client, busy_blog, path, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(6 + extra_queries(path)):
         assert client.get(path.format(month=this_month())).status_code == 200
 
 

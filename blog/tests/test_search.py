@@ -215,3 +215,73 @@ def test_sqlite_puts_back_triggers_that_a_table_rebuild_dropped(transactional_db
 
     post = PostFactory(title="Triggers are back")
     assert (len(search("written")), search("back")) == (1, [post])
+
+
+def match_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries if "MATCH(" in query["sql"]]
+
+
+def explain(sql: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return cursor.fetchall()
+
+
+@pytest.fixture
+def old_harbour_posts(transactional_db, monkeypatch):
+    """A word held by every old post, by none of the newest (checked first, 2), with more old
+    posts than are ranked (3); the oldest holds it in its title too."""
+    monkeypatch.setattr("blog.search.MAX_RESULTS", 3)
+    monkeypatch.setattr("blog.search.NEWEST", 2)
+    now = timezone.now()
+    old = [
+        PostFactory(title="Notes", content="The harbour.", published_at=now - timedelta(days=day))
+        for day in range(30, 24, -1)
+    ]
+    title = PostFactory(title="Harbour lights", published_at=now - timedelta(days=40))
+    PostFactory.create_batch(2, title="News", content="Nothing much.")
+    return {"old": old, "title": title}
+
+
+@pytest.mark.skipif(connection.vendor != "mysql", reason="InnoDB FULLTEXT")
+def test_mysql_never_looks_up_a_word_held_by_more_posts_than_an_index_read_allows(
+    old_harbour_posts, monkeypatch
+):
+    monkeypatch.setattr("blog.search.INDEX_READ", 4)  # the sample finds 7 posts holding it
+    with CaptureQueriesContext(connection) as queries:
+        results = post_search(Post.objects.published(), ["harbour"])
+        found = list(results)
+
+    assert not any("`content`) AGAINST" in sql for sql in match_queries(queries))
+    assert (results.truncated, results.count()) == (True, 3)
+    assert found[0] == old_harbour_posts["title"]
+
+
+@pytest.mark.skipif(connection.vendor != "mysql", reason="InnoDB FULLTEXT")
+def test_mysql_reads_an_old_title_match_off_the_titles_index_when_more_posts_match(
+    old_harbour_posts, monkeypatch
+):
+    monkeypatch.setattr("blog.search.SAMPLE", 1)  # the sample sees none of the title matches
+    with CaptureQueriesContext(connection) as queries:
+        found = search("harbour")
+
+    assert found[0] == old_harbour_posts["title"]
+    titles = next(sql for sql in match_queries(queries) if "MATCH(`blog_post`.`title`) " in sql)
+    (_, _, table, kind, _, key, *_) = explain(titles)[0]
+    assert (table, kind, key) == ("blog_post", "fulltext", "post_title_fulltext")
+    assert "LIMIT 4" in titles
+
+
+@pytest.mark.skipif(connection.vendor != "mysql", reason="InnoDB FULLTEXT")
+def test_mysql_looks_up_only_the_rare_word_and_checks_the_common_one_on_its_rows(
+    old_harbour_posts, monkeypatch
+):
+    monkeypatch.setattr("blog.search.INDEX_READ", 4)
+    crane = PostFactory(title="Cranes", content="A crane at the harbour.")
+    with CaptureQueriesContext(connection) as queries:
+        results = post_search(Post.objects.published(), ["harbour", "crane"])
+        found = list(results)
+
+    (read,) = match_queries(queries)
+    assert "+crane*" in read and "+harbour*" not in read
+    assert (found, results.truncated) == ([crane], False)
