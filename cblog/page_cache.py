@@ -9,14 +9,21 @@ with the content version it was rendered under. Every write bumps the version af
 Content can also change without a write: a scheduled post turns public when its time comes. Apps
 name such moments with `changes_at(source)`; a kept page, and its max-age, never outlive the next.
 
-Per-process local memory never holds pages: one worker's bump would leave the others' pages stale.
-The middleware is cblog.middleware.CacheControlMiddleware.
+With Redis, each process also keeps the values it read or wrote most recently, and knows the
+version without a round trip: every bump is published, and a process reads its subscription
+before it trusts what it knows (`VersionWatch`). Without Redis nothing is kept in a process: one
+worker's bump would leave the others' copies stale. The middleware is
+cblog.middleware.CacheControlMiddleware.
 """
 
 import hashlib
+import logging
+import os
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import datetime
 from typing import TypeVar
@@ -24,7 +31,8 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -34,9 +42,12 @@ from django.utils.cache import (
     patch_vary_headers,
     set_response_etag,
 )
+from redis.exceptions import RedisError
 
 VERSION_KEY = "page-version"
+BUMPS_CHANNEL = "page-version-bumps"
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 # Callables returning the next time content changes by itself (or None), registered by apps.
 change_sources: list[Callable[[], datetime | None]] = []
@@ -56,7 +67,111 @@ def seconds_until_next_change(limit: int) -> int:
     return limit
 
 
+class VersionWatch:
+    """The content version, and the latest current values read, known in this process without
+    asking Redis.
+
+    Every bump publishes on BUMPS_CHANNEL, to which this process subscribes. Before it trusts what
+    it knows, it reads whatever its subscription socket already holds, without waiting: Redis
+    sends the message while it runs the bump, which the writing request makes before it answers,
+    so the message is here before any later request is. It asks Redis again after a message,
+    after RECHECK_SECONDS, and whenever the subscription fails or its connection is made again
+    (messages sent meanwhile are lost): then it subscribes anew.
+    """
+
+    RECHECK_SECONDS = 5
+    VALUES = 300  # pages of 20-50 KB and smaller fragments: at most ~10 MB a process
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pid = None
+        self.channel = None
+        self.pubsub = None
+        self.reconnected = False
+        self.version = None
+        self.checked = 0.0
+        self.values = OrderedDict()
+
+    def reset(self):
+        if self.pubsub is not None and self.pid == os.getpid():
+            with suppress(RedisError, OSError):
+                self.pubsub.close()
+        self.pid, self.channel, self.pubsub, self.version = os.getpid(), None, None, None
+        self.values.clear()
+
+    def subscribe(self, redis, channel: str):
+        """Subscribes, and waits for Redis to confirm, so that no later bump goes unseen."""
+        self.pubsub = redis.pubsub()
+        self.pubsub.subscribe(channel)
+        if self.pubsub.get_message(timeout=1) is None:
+            raise TimeoutError("Redis did not confirm the subscription")
+        self.channel, self.reconnected = channel, False
+        self.pubsub.connection.register_connect_callback(self.on_reconnect)
+
+    def on_reconnect(self, connection):
+        self.reconnected = True  # called inside current(), which holds the lock
+
+    def current(self) -> int | None:
+        """The version, asking Redis only when needed; None when it cannot be watched."""
+        redis, channel = shared_redis()
+        if redis is None:
+            return None
+        with self.lock:
+            try:
+                # A new worker, or other settings: what was known is not this one's.
+                if self.pid != os.getpid() or self.channel != channel:
+                    self.reset()
+                if self.pubsub is None:
+                    self.subscribe(redis, channel)
+                while self.pubsub.get_message(timeout=0) is not None:
+                    self.version = None  # a bump: ask Redis
+                if self.reconnected:
+                    raise ConnectionError("the subscription's connection was made again")
+                if self.version is None or time.monotonic() > self.checked + self.RECHECK_SECONDS:
+                    version = stored_version()
+                    if version != self.version:
+                        self.values.clear()
+                    self.version, self.checked = version, time.monotonic()
+                return self.version
+            except (RedisError, TimeoutError, OSError) as error:
+                logger.warning("Not watching the content version: %s", error)
+                self.reset()
+                return None
+
+    def kept(self, keys, version: int) -> dict:
+        with self.lock:
+            found = {key: self.values[key] for key in keys if key in self.values}
+            for key in found:
+                self.values.move_to_end(key)
+            return {key: stored for key, stored in found.items() if is_current(stored, version)}
+
+    def keep(self, key: str, stored: tuple):
+        with self.lock:
+            if is_current(stored, self.version):
+                self.values[key] = stored
+                self.values.move_to_end(key)
+                while len(self.values) > self.VALUES:
+                    self.values.popitem(last=False)
+
+
+watch = VersionWatch()
+
+
+def shared_redis():
+    """The Redis client behind the cache and the channel its bumps go to, or (None, None) for a
+    cache in local memory."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, RedisCache):
+        return None, None
+    return backend._cache.get_client(write=True), backend.make_key(BUMPS_CHANNEL)
+
+
 def content_version() -> int:
+    version = watch.current()
+    return stored_version() if version is None else version
+
+
+def stored_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh number, never an old one whose pages might still sit in the cache.
@@ -67,12 +182,29 @@ def content_version() -> int:
 
 def read_current(keys) -> tuple[int, dict]:
     """The content version, and of the values stored under `keys` with their version (a kept
-    page, a shared fragment) those stored under it: all read in one round trip."""
-    found = cache.get_many([VERSION_KEY, *keys])
-    version = found.pop(VERSION_KEY, None)
+    page, a shared fragment) those stored under it: from this process's memory where it holds
+    them, the rest read in one round trip."""
+    version = watch.current()
+    found = watch.kept(keys, version) if version is not None else {}
+    missing = [key for key in keys if key not in found]
+    if not missing:
+        return version, found
+    fetched = cache.get_many(missing if version is not None else [VERSION_KEY, *missing])
     if version is None:
-        return content_version(), {}
-    return version, {key: stored for key, stored in found.items() if is_current(stored, version)}
+        version = fetched.pop(VERSION_KEY, None)
+        if version is None:
+            return content_version(), {}
+    for key, stored in fetched.items():
+        if is_current(stored, version):
+            found[key] = stored
+            watch.keep(key, stored)
+    return version, found
+
+
+def keep_current(key: str, version: int, value, timeout: int):
+    """Stores `value` as current under `version`, in Redis and in this process."""
+    cache.set(key, (version, value), timeout)
+    watch.keep(key, (version, value))
 
 
 def is_current(stored, version: int) -> bool:
@@ -114,7 +246,7 @@ def shared_until_changed(key: str, read: Callable[[], T]) -> T:
     if key in found:
         return found[key][1]
     value = read()
-    cache.set(key, (version, value), seconds_until_next_change(settings.FRAGMENT_CACHE_SECONDS))
+    keep_current(key, version, value, seconds_until_next_change(settings.FRAGMENT_CACHE_SECONDS))
     return value
 
 
@@ -133,6 +265,13 @@ def bump_version():
         cache.incr(VERSION_KEY)
     except ValueError:  # evicted or never set
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    redis, channel = shared_redis()
+    if redis is not None:
+        try:
+            redis.publish(channel, b"")
+        except (RedisError, OSError) as error:
+            # Processes find the new version on their next recheck, within seconds.
+            logger.warning("Could not publish the content version bump: %s", error)
 
 
 def is_anonymous(request) -> bool:
@@ -187,5 +326,5 @@ def serve(request, get_response):
                 "on_hit": getattr(response, "on_cache_hit", None),
             }
             # The version read before rendering: a write meanwhile makes the page stale.
-            cache.set(key, (version, stored), min(settings.PAGE_CACHE_SECONDS, lifetime))
+            keep_current(key, version, stored, min(settings.PAGE_CACHE_SECONDS, lifetime))
     return get_conditional_response(request, etag=response["ETag"], response=response)

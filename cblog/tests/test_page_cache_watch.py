@@ -1,0 +1,95 @@
+"""Each process keeps current pages and fragments, and the content version, in its own memory, on
+a real Redis: a bump made by any other instance is seen on the next read, even when its message
+or the subscription is lost."""
+
+import uuid
+
+import pytest
+import redis
+from django.core.cache import caches
+
+from cblog.page_cache import (
+    BUMPS_CHANNEL,
+    VERSION_KEY,
+    content_version,
+    keep_current,
+    read_current,
+    watch,
+)
+
+
+@pytest.fixture
+def shared_cache(settings, redis_url):
+    prefix = f"test-watch-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cblog.redis_cache.FailSoftRedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    cache = caches["default"]
+    yield cache
+    cache.delete_many([VERSION_KEY, "page:a"])
+    watch.reset()
+
+
+@pytest.fixture
+def other_instance(shared_cache, redis_url):
+    """Bumps the version as another instance does: through a Redis client of its own."""
+    client = redis.Redis.from_url(redis_url)
+
+    def bump(publish=True):
+        client.incr(shared_cache.make_key(VERSION_KEY))
+        if publish:
+            client.publish(shared_cache.make_key(BUMPS_CHANNEL), b"")
+
+    yield bump
+    client.close()
+
+
+@pytest.fixture
+def kept(shared_cache):
+    """A page kept under the current version, then removed from Redis behind the process's back:
+    only this process's memory still holds it."""
+    version = content_version()
+    keep_current("page:a", version, "hello", 60)
+    shared_cache.delete("page:a")
+    return version
+
+
+def test_a_current_value_is_read_from_the_process_memory(kept):
+    assert read_current(["page:a"]) == (kept, {"page:a": (kept, "hello")})
+
+
+def test_a_bump_by_another_instance_is_seen_on_the_next_read(kept, other_instance):
+    other_instance()
+
+    assert read_current(["page:a"]) == (kept + 1, {})
+
+
+def test_a_bump_whose_message_is_lost_is_seen_at_the_next_recheck(kept, other_instance):
+    other_instance(publish=False)
+    assert read_current(["page:a"])[0] == kept  # trusted until the recheck
+
+    watch.checked -= watch.RECHECK_SECONDS + 1
+
+    assert read_current(["page:a"]) == (kept + 1, {})
+
+
+def test_a_bump_while_the_subscription_is_down_is_seen_on_the_next_read(kept, other_instance):
+    watch.pubsub.connection.disconnect()  # as when Redis restarts: messages meanwhile are lost
+    other_instance()
+
+    assert read_current(["page:a"]) == (kept + 1, {})
+    assert read_current(["page:a"]) == (kept + 1, {})  # and once subscribed again
+
+
+def test_a_value_kept_at_an_older_version_is_not_kept_in_memory(shared_cache, other_instance):
+    version = content_version()
+    other_instance()
+
+    keep_current("page:a", version, "rendered before the bump", 60)
+    shared_cache.delete("page:a")
+
+    assert read_current(["page:a"]) == (version + 1, {})
