@@ -5,13 +5,34 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from blog.models import Category, Post, Tag
 from blog.navigation import public_author_or_404
 
 FEED_ITEMS = 20
 FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+CONTENT_MODULE = "http://purl.org/rss/1.0/modules/content/"
+
+
+# An item's `description` is its full text, drawn by the feed's description_template with the
+# request (for absolute picture URLs); these write it as the content, and the excerpt as the
+# description or summary that readers show in their lists.
+
+
+class ContentRssFeed(Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": CONTENT_MODULE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": item["excerpt"]})
+        handler.addQuickElement("content:encoded", item["description"])
+
+
+class ContentAtomFeed(Atom1Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": item["excerpt"]})
+        handler.addQuickElement("content", item["description"], {"type": "html"})
 
 
 def feed_links(scope: str, label: str, **kwargs) -> list[dict]:
@@ -28,6 +49,7 @@ def feed_links(scope: str, label: str, **kwargs) -> list[dict]:
 
 
 class LatestPostsFeed(Feed):
+    feed_type = ContentRssFeed
     title = f"{settings.SITE_NAME}: latest posts"
     link = reverse_lazy("blog:post-list")
     description = "The newest published posts."
@@ -41,8 +63,11 @@ class LatestPostsFeed(Feed):
     def item_title(self, item):
         return item.title
 
-    # The picture first, at a stable public URL: readers keep feed items for years.
+    # The full text, the picture first at a stable public URL: readers keep items for years.
     description_template = "blog/feeds/post_description.html"
+
+    def item_extra_kwargs(self, item):
+        return {"excerpt": item.excerpt}
 
     def item_author_name(self, item):
         return item.author.display_name
@@ -107,7 +132,7 @@ class AuthorPostsFeed(LatestPostsFeed):
 
 
 class AtomFeedMixin:
-    feed_type = Atom1Feed
+    feed_type = ContentAtomFeed
 
     def subtitle(self, obj):
         return self._get_dynamic_attr("description", obj)

@@ -2,15 +2,18 @@ import random
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
+import feedparser
 import pytest
 from django.utils import timezone
 
 from blog.models import Post
 from blog.sitemaps import PostSitemap
 from blog.tests.factories import CategoryFactory, CommentFactory, LikeFactory, PostFactory
+from cblog.images.tests.factories import ImageFactory
 from users.tests.factories import UserFactory
 
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
+CONTENT = {"content": "http://purl.org/rss/1.0/modules/content/"}
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 FEEDS = ["/feeds/rss/", "/feeds/atom/"]
 # Queries a feed or the sitemap may run, whatever the number of posts: the sitemap index reads
@@ -204,21 +207,52 @@ def test_feeds_and_sitemap_run_the_same_queries_for_5_or_25_posts(
     assert len(many) == len(few)
 
 
-def feed_descriptions(response):
+def feed_texts(response):
+    """(description or summary, full content) of each item."""
     root = parse(response)
     if root.tag == "rss":
-        return [item.findtext("description") for item in root.findall("./channel/item")]
+        return [
+            (item.findtext("description"), item.findtext("content:encoded", namespaces=CONTENT))
+            for item in root.findall("./channel/item")
+        ]
     return [
-        entry.findtext("atom:summary", namespaces=ATOM)
+        (
+            entry.findtext("atom:summary", namespaces=ATOM),
+            entry.findtext("atom:content", namespaces=ATOM),
+        )
         for entry in root.findall("atom:entry", ATOM)
     ]
 
 
 @pytest.mark.parametrize("path", FEEDS)
-def test_feed_descriptions_escape_ampersands_and_angle_brackets_exactly_once(client, user, path):
+def test_feed_texts_escape_ampersands_and_angle_brackets_exactly_once(client, user, path):
     PostFactory(author=user, content="Tom & Jerry say 5 < 6")
 
-    assert feed_descriptions(client.get(path)) == ["<p>Tom &amp; Jerry say 5 &lt; 6</p>"]
+    assert feed_texts(client.get(path)) == [
+        ("Tom & Jerry say 5 < 6", "<p>Tom &amp; Jerry say 5 &lt; 6</p>")
+    ]
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_a_feed_item_gives_the_excerpt_as_its_summary_and_the_whole_text_as_its_content(
+    client, user, path
+):
+    post = PostFactory(
+        author=user,
+        custom_excerpt="Three boats, one harbour.",
+        content="First paragraph.\n\nSecond paragraph, **much** later.",
+        image=ImageFactory(),
+        image_alt="Masts at dusk",
+    )
+
+    (entry,) = feedparser.parse(client.get(path).content).entries
+
+    assert entry.summary == "Three boats, one harbour."
+    (content,) = entry.content
+    assert content.type == "text/html"
+    assert "<p>Second paragraph, <strong>much</strong> later.</p>" in content.value
+    assert 'alt="Masts at dusk"' in content.value
+    assert content.value.endswith(post.content_html)
 
 
 # Feeds of a category and of an author

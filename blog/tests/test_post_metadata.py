@@ -128,8 +128,8 @@ def test_feeds_carry_the_alt_text_and_the_caption(client, user):
 
     entry = feedparser.parse(client.get("/feeds/atom/").content).entries[0]
 
-    assert 'alt="Masts"' in entry.summary
-    assert "Mooring" in entry.summary
+    assert 'alt="Masts"' in entry.content[0].value
+    assert "Mooring" in entry.content[0].value
 
 
 # Excerpt, SEO title and description
