@@ -120,11 +120,13 @@ def pictures_detach(*, post: Post):
 
 def pictures_abandoned(before: datetime):
     """Pictures that no post took, uploaded before this time, or let go by their post before it,
-    and that no post's text nor revision shows (media_orphans deletes them)."""
+    and that none of their uploader's posts shows in its text or a revision (media_orphans
+    deletes them). Only the uploader's posts are searched: through the author index, rather
+    than every post's text for each picture."""
     name = OuterRef("image__display")
     return InlinePicture.objects.filter(
         Q(detached_at__lt=before) | Q(detached_at=None, created_at__lt=before),
-        ~Exists(Post.objects.filter(content__contains=name)),
-        ~Exists(Revision.objects.filter(content__contains=name)),
+        ~Exists(Post.objects.filter(author=OuterRef("uploader"), content__contains=name)),
+        ~Exists(Revision.objects.filter(post__author=OuterRef("uploader"), content__contains=name)),
         post=None,
     )
