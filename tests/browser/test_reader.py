@@ -1,5 +1,6 @@
 """A reader's side of the site in Chromium: likes in place (and without JavaScript), the system's
-colour scheme, pictures, and axe-core on every public page, desktop and phone, light and dark."""
+colour scheme, pictures (small beside the text on a phone after the first card), and axe-core on
+every public page, desktop and phone, light and dark."""
 
 import re
 from urllib.parse import urlsplit
@@ -124,6 +125,37 @@ def test_a_portrait_picture_never_fills_more_than_the_first_screen(chromium, sta
 
         assert box["height"] <= device["viewport"]["height"] * 0.8 + 1
         assert urlsplit(source).path.endswith(".webp"), source
+
+
+def loaded_picture(page, card):
+    picture = card.locator("img.post-thumb")
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
+    )
+    return picture.bounding_box(), picture.evaluate("img => new URL(img.currentSrc).pathname")
+
+
+@pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_on_a_phone_cards_after_the_first_show_a_small_picture_beside_the_text(
+    chromium, stack, published, device
+):
+    context = chromium.new_context(base_url=stack.url, **device)
+    page = context.new_page()
+    page.goto(published["author"])
+    first, second = page.locator("article.card").all()
+    first_box, _ = loaded_picture(page, first)
+    second_box, second_source = loaded_picture(page, second)
+    title_box = second.locator("h2").bounding_box()
+    context.close()
+
+    if device is PHONE:
+        assert first_box["width"] > 300 and second_box["width"] < 120
+        assert second_box["x"] + second_box["width"] <= title_box["x"]  # beside the title
+        assert second_source.endswith("/w320.webp"), second_source
+    else:
+        assert second_box["width"] == first_box["width"]
+        assert second_box["y"] + second_box["height"] <= title_box["y"]  # above the title
 
 
 def public_pages(published):
