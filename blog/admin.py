@@ -8,10 +8,9 @@ from blog.comments.services import comments_approve, comments_reject, comments_s
 from blog.models import Category, Comment, Post, Tag
 from blog.revisions.models import Revision
 from blog.revisions.services import revision_record
-from blog.services import post_prepare, posts_publish
+from blog.services import post_prepare, posts_publish, posts_unpublish
 from blog.sharing import image_alt
 from blog.tags import tag_key, tag_name
-from cblog.page_cache import content_changed
 
 
 @admin.register(Category)
@@ -118,10 +117,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unpublish selected posts (back to draft)")
     def unpublish(self, request, queryset):
-        # Scheduled posts too: they would otherwise still go public at their time.
-        queryset.published().update(was_public=True)  # their addresses stay
-        count = queryset.filter(status=Post.Status.PUBLISHED).update(status=Post.Status.DRAFT)
-        content_changed()
+        count = posts_unpublish(posts=queryset)
         self.message_user(request, f"{count} post(s) moved back to drafts.", messages.SUCCESS)
 
 

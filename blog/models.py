@@ -250,6 +250,13 @@ class Post(models.Model):
     def get_absolute_url(self):
         return reverse("blog:post-detail", args=[self.slug])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        post = super().from_db(db, field_names, values)
+        # As stored: a post moved to another month leaves its old month's count (blog.months).
+        post.stored_published_at = post.__dict__.get("published_at")
+        return post
+
     @property
     def is_published(self):
         # The in-memory twin of public_condition(): a change to one is a change to both.
@@ -277,6 +284,17 @@ class Post(models.Model):
 
     def can_edit(self, user):
         return user.is_authenticated and (user.is_staff or user.pk == self.author_id)
+
+
+class PublishedMonth(models.Model):
+    """How many published posts (scheduled ones included) each month holds, kept by blog.months
+    so that the archive never counts every post."""
+
+    month = models.DateField(primary_key=True)  # its first day, in TIME_ZONE
+    posts = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}: {self.posts}"
 
 
 def next_publication():

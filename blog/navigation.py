@@ -4,11 +4,11 @@ posts. The menu and the month list are kept in the shared cache until the next w
 from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
 from blog import cache as cache_keys
 from blog.models import Category, Post
+from blog.months import public_months
 from cblog.page_cache import shared_until_changed
 from users.models import User, authors
 
@@ -47,19 +47,7 @@ def public_author_or_404(username: str) -> User:
 
 def archive_months() -> list[dict]:
     """[{"month": date, "total": n}] for every month with a public post, newest first."""
-
-    def read():
-        months = (
-            Post.objects.published()
-            .annotate(month=TruncMonth("published_at"))
-            .order_by()
-            .values("month")
-            .annotate(total=Count("pk"))
-            .order_by("-month")
-        )
-        return [{"month": row["month"].date(), "total": row["total"]} for row in months]
-
-    return shared_until_changed(cache_keys.archive_months(), read)
+    return shared_until_changed(cache_keys.archive_months(), public_months)
 
 
 # Posts published on either side of a post among which shared tags are counted: the tag query

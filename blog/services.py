@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from blog import cache as cache_keys
 from blog.models import RESERVED_SLUGS, Comment, Like, Post, count_of
+from blog.months import month_of, published_months_refresh
 from blog.pictures.services import (
     NewPicture,
     picture_inserted,
@@ -173,6 +174,20 @@ def posts_publish(*, posts, editor=None) -> int:
             post.save()
             revision_record(post=post, user=editor, kind=Revision.Kind.PUBLISH)
     return len(drafts)
+
+
+def posts_unpublish(*, posts) -> int:
+    """Takes the published and scheduled posts among `posts` back to drafts; returns how many.
+    Scheduled ones too: they would otherwise still go public at their time."""
+    with transaction.atomic():
+        published = posts.filter(status=Post.Status.PUBLISHED)
+        times = published.values_list("published_at", flat=True)
+        months = {month_of(when) for when in times if when}
+        posts.published().update(was_public=True)  # their addresses stay
+        count = published.update(status=Post.Status.DRAFT)
+        published_months_refresh(months=months)  # an update() sends no signal
+    content_changed()
+    return count
 
 
 def post_delete(*, post: Post):

@@ -20,8 +20,8 @@ def at(year, month, day=1, hour=12):
 
 
 def published_at(post, when):
-    Post.objects.filter(pk=post.pk).update(published_at=when)
-    post.refresh_from_db()
+    post.published_at = when
+    post.save(update_fields=["published_at"])
     return post
 
 

@@ -13,6 +13,7 @@ from PIL import ImageDraw
 from tqdm import tqdm
 
 from blog.models import Category, Comment, Like, Post, Tag, TaggedPost
+from blog.months import published_months_rebuild
 from blog.services import post_create, post_prepare
 from cblog.images.models import Image
 from cblog.images.processing import process_image
@@ -216,6 +217,7 @@ class BulkSeeder:
                 for tag in self.rng.sample(self.tags, self.rng.randrange(4))
             )
             progress.update(len(posts))
+        published_months_rebuild()  # bulk rows send no signal
         refresh_statistics([Post, Image, Comment, Like, Tag, TaggedPost])
 
     def post(self, number, when):
