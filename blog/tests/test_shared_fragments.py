@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -72,7 +73,8 @@ def test_a_second_read_of_a_list_asks_the_shared_cache_once(client, travel, shar
     ):
         assert "By the river" in client.get("/").text
 
-    assert len(asked) == 1
+    # With Redis the version is watched, and this process's memory holds what it read last.
+    assert len(asked) == (0 if isinstance(shared, RedisCache) else 1)
 
 
 def write_new_post(user, travel):
