@@ -104,6 +104,7 @@ class SearchResults:
         }
         rows = (
             self.queryset.filter(pk__in=range(ids["low"], ids["high"] + 1, step))
+            .order_by()
             .annotate(**flags)
             .values_list("pk", "title", "published_at", *flags)
         )
