@@ -138,10 +138,7 @@ def explained_paths() -> dict[str, str]:
     newest = published.order_by("-published_at").values_list("published_at", flat=True).first()
     oldest = published.order_by("published_at").first()
     category = Category.objects.filter(posts__in=published).first()
-    sections = max(
-        1,
-        math.ceil(Post.objects.order_by("-pk").values_list("pk", flat=True)[0] / PostSitemap.limit),
-    )
+    sections = PostSitemap().page_numbers()  # the pages the index lists
     return {
         "oldest post": oldest.get_absolute_url(),
         "author": f"/author/{User.objects.get(username='demo1').username}/",
@@ -151,8 +148,8 @@ def explained_paths() -> dict[str, str]:
         "atom": "/feeds/atom/",
         "category feed": f"/feeds/rss/category/{category.slug}/",
         "author feed": "/feeds/rss/author/demo1/",
-        "sitemap posts, middle": f"/sitemap-posts.xml?p={max(1, sections // 2)}",
-        "sitemap posts, last": f"/sitemap-posts.xml?p={sections}",
+        "sitemap posts, middle": f"/sitemap-posts.xml?p={sections[len(sections) // 2]}",
+        "sitemap posts, last": f"/sitemap-posts.xml?p={sections[-1]}",
         "sitemap categories": "/sitemap-categories.xml",
         "search, rare word": "/search/?q=zebra",
     }

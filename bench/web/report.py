@@ -3,6 +3,7 @@
 import json
 import os
 import statistics
+from itertools import groupby
 from pathlib import Path
 
 TARGETS = (
@@ -81,6 +82,24 @@ def plan_flags(plan: list[dict]) -> str:
     return "; ".join(flags) or "–"
 
 
+def grouped_reads(plan: list[dict]) -> list[str]:
+    """Each read of a plan as "table: type, key, estimated rows"; a run of reads of the same
+    table, type and key (one subquery per sitemap range) as one, with its count and row range."""
+    found = []
+    for (table, kind, key), rows in groupby(
+        plan, key=lambda row: (row.get("table"), row.get("type"), row.get("key"))
+    ):
+        estimates = [row.get("rows") for row in rows]
+        if len(estimates) == 1:
+            found.append(f"{table}: {kind}, {key}, {estimates[0]}")
+        else:
+            numbers = [estimate or 0 for estimate in estimates]
+            found.append(
+                f"{table}: {kind}, {key}, {min(numbers)} to {max(numbers)}, ×{len(estimates)}"
+            )
+    return found
+
+
 def plan_summary(pages: dict) -> list[str]:
     lines = [
         "| page | path | query | reads (table: type, key, estimated rows) | scans and sorts |",
@@ -88,10 +107,7 @@ def plan_summary(pages: dict) -> list[str]:
     ]
     for name, page in pages.items():
         for number, query in enumerate(page.get("explain", []), start=1):
-            reads = "; ".join(
-                f"{row.get('table')}: {row.get('type')}, {row.get('key')}, {row.get('rows')}"
-                for row in query["plan"]
-            )
+            reads = "; ".join(grouped_reads(query["plan"]))
             lines.append(
                 f"| {name} | `{page['path']}` | {number} | {reads} | {plan_flags(query['plan'])} |"
             )
