@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
@@ -57,10 +57,13 @@ class BoundedPaginator(Paginator):
         return shared_until_changed(self.count_key, read) if self.count_key else read()
 
     def page(self, number):
-        """Ten posts chosen by id first, so that the OFFSET walks the list's index alone."""
+        """Ten posts chosen by id first, so that the OFFSET walks the list's index alone. Their
+        query is built when they are first read: a page whose cards are kept never builds it."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        shown = self.object_list.among(self.object_list[bottom : bottom + self.per_page])
+        shown = SimpleLazyObject(
+            lambda: self.object_list.among(self.object_list[bottom : bottom + self.per_page])
+        )
         return self._get_page(shown, number, self)
 
 
