@@ -1,4 +1,4 @@
-from functools import cache
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
@@ -7,7 +7,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 register = template.Library()
 
 
-@cache
+# Bounded: the script prefix is a request's, and gunicorn takes it from a trusted proxy's header.
+@lru_cache(maxsize=256)
 def reversed_route(name: str, urlconf: str, prefix: str) -> str:
     return reverse(name, urlconf=urlconf)
 
