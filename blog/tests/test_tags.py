@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog import services
@@ -213,6 +215,22 @@ def test_autocomplete_never_offers_the_tags_of_another_authors_drafts(writer, us
     tagged(user, "second thoughts", draft=True)
 
     assert writer.get("/tags/autocomplete/", {"q": "se"}).json() == {"tags": ["second thoughts"]}
+
+
+@pytest.mark.skipif(connection.vendor != "mysql", reason="MariaDB's plan")
+def test_autocomplete_checks_each_matching_tag_for_a_post_rather_than_every_post(writer, user):
+    tagged(user, "rivers", "roads")
+    tagged(user, "rivers", "seas")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert writer.get("/tags/autocomplete/", {"q": "r"}).json() == {"tags": ["rivers", "roads"]}
+
+    (query,) = [q["sql"] for q in queries.captured_queries if "blog_tag" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {query}")
+        kinds = {row[1] for row in cursor}
+    # Not a semi-join, which would first list the tags of every post the writer can see.
+    assert "DEPENDENT SUBQUERY" in kinds and "MATERIALIZED" not in kinds, kinds
 
 
 def test_autocomplete_without_text_offers_nothing(writer, user):
