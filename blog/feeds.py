@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from blog.models import Category, Post, Tag
 from blog.navigation import public_author_or_404
@@ -67,7 +68,8 @@ class LatestPostsFeed(Feed):
     description_template = "blog/feeds/post_description.html"
 
     def item_extra_kwargs(self, item):
-        return {"excerpt": item.excerpt}
+        # Readers draw the description and summary as HTML, and the excerpt is plain text.
+        return {"excerpt": escape(item.excerpt)}
 
     def item_author_name(self, item):
         return item.author.display_name

@@ -228,8 +228,9 @@ def feed_texts(response):
 def test_feed_texts_escape_ampersands_and_angle_brackets_exactly_once(client, user, path):
     PostFactory(author=user, content="Tom & Jerry say 5 < 6")
 
+    # Both are HTML to a reader: the excerpt, plain text, is escaped as HTML once.
     assert feed_texts(client.get(path)) == [
-        ("Tom & Jerry say 5 < 6", "<p>Tom &amp; Jerry say 5 &lt; 6</p>")
+        ("Tom &amp; Jerry say 5 &lt; 6", "<p>Tom &amp; Jerry say 5 &lt; 6</p>")
     ]
 
 
