@@ -11,8 +11,9 @@ name such moments with `changes_at(source)`; a kept page, and its max-age, never
 
 With Redis, each process also keeps the values it read or wrote most recently, and knows the
 version without a round trip: every bump is published, and a process reads its subscription
-before it trusts what it knows (`VersionWatch`). Without Redis nothing is kept in a process: one
-worker's bump would leave the others' copies stale. The middleware is
+before it trusts what it knows (`VersionWatch`). A value carries the time it expires, so a
+process drops it when Redis does. Without Redis nothing is kept in a process: one worker's bump
+would leave the others' copies stale. The middleware is
 cblog.middleware.CacheControlMiddleware.
 """
 
@@ -139,11 +140,12 @@ class VersionWatch:
                 return None
 
     def kept(self, keys, version: int) -> dict:
+        """The values kept under these keys that are current: {key: value}."""
         with self.lock:
             found = {key: self.values[key] for key in keys if key in self.values}
             for key in found:
                 self.values.move_to_end(key)
-            return {key: stored for key, stored in found.items() if is_current(stored, version)}
+            return {key: stored[1] for key, stored in found.items() if is_current(stored, version)}
 
     def keep(self, key: str, stored: tuple):
         with self.lock:
@@ -181,9 +183,9 @@ def stored_version() -> int:
 
 
 def read_current(keys) -> tuple[int, dict]:
-    """The content version, and of the values stored under `keys` with their version (a kept
-    page, a shared fragment) those stored under it: from this process's memory where it holds
-    them, the rest read in one round trip."""
+    """The content version, and of the values kept under `keys` (a kept page, a shared fragment)
+    those still current, {key: value}: from this process's memory where it holds them, the rest
+    read in one round trip."""
     version = watch.current()
     found = watch.kept(keys, version) if version is not None else {}
     missing = [key for key in keys if key not in found]
@@ -196,20 +198,28 @@ def read_current(keys) -> tuple[int, dict]:
             return content_version(), {}
     for key, stored in fetched.items():
         if is_current(stored, version):
-            found[key] = stored
+            found[key] = stored[1]
             watch.keep(key, stored)
     return version, found
 
 
 def keep_current(key: str, version: int, value, timeout: int):
-    """Stores `value` as current under `version`, in Redis and in this process."""
-    cache.set(key, (version, value), timeout)
-    watch.keep(key, (version, value))
+    """Stores `value` as current under `version` for `timeout` seconds, in Redis and in this
+    process."""
+    stored = (version, value, time.time() + timeout)
+    cache.set(key, stored, timeout)
+    watch.keep(key, stored)
 
 
 def is_current(stored, version: int) -> bool:
-    # Anything but a (version, value) pair was stored by an older release: a miss.
-    return isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version
+    """Stored under this version, and not past its time (a scheduled post may be public now)."""
+    # Anything but a (version, value, expiry) triple was stored by an older release: a miss.
+    return (
+        isinstance(stored, tuple)
+        and len(stored) == 3
+        and stored[0] == version
+        and stored[2] > time.time()
+    )
 
 
 # The fragments a page read ahead with `shared_reads`, for the rest of its rendering.
@@ -242,9 +252,9 @@ def shared_until_changed(key: str, read: Callable[[], T]) -> T:
         version, found = ahead
         if key not in found:  # not read ahead, or stale: the version is known already
             stored = cache.get(key)
-            found = {key: stored} if is_current(stored, version) else {}
+            found = {key: stored[1]} if is_current(stored, version) else {}
     if key in found:
-        return found[key][1]
+        return found[key]
     value = read()
     keep_current(key, version, value, seconds_until_next_change(settings.FRAGMENT_CACHE_SECONDS))
     return value
@@ -298,7 +308,7 @@ def serve(request, get_response):
     key = page_key(request) if settings.PAGE_CACHE_SECONDS else None
     version, kept = read_current([key]) if key else (None, {})
     if key in kept:
-        stored = kept[key][1]
+        stored = kept[key]
         response = HttpResponse(stored["content"], headers=stored["headers"])
         if stored["on_hit"]:
             request.user = AnonymousUser()  # no session cookie; the auth middleware is skipped
