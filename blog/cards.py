@@ -4,8 +4,8 @@ A card's HTML is kept in the cache under a digest of everything it shows (title,
 status, date, whether it is public yet, picture, author's, category's and tags' names) and of the template and media settings
 that draw it. An edit or a renamed author makes a new key, so no write has to invalidate a card
 and no instance can serve a stale one; unused ones expire. The like, comment and view counts
-change on every read and write, so they are rendered outside the cached part, fresh each time.
-Nothing in a card depends on who reads it.
+change on every read and write, so they are written outside the cached body. Nothing in a card
+depends on who reads it.
 """
 
 import hashlib
@@ -30,15 +30,15 @@ TAGS_TEMPLATE = "includes/tag_chips.html"
 
 @dataclass(frozen=True)
 class Card:
-    post: Post
     html: SafeString
+    counts: str
 
-    @property
-    def counts(self) -> str:
-        """“3 likes · 1 comment · 20 views”: written here, as nine template variables and filters
-        a card cost a sixth of a list page's rendering."""
-        counts = ((getattr(self.post, field), noun) for field, noun in COUNTS.items())
-        return " · ".join(f"{count} {noun}{pluralize(count)}" for count, noun in counts)
+
+def counts_line(post: Post) -> str:
+    """“3 likes · 1 comment · 20 views”: written here, as nine template variables and filters a
+    card cost a sixth of a list page's rendering."""
+    counts = ((getattr(post, field), noun) for field, noun in COUNTS.items())
+    return " · ".join(f"{count} {noun}{pluralize(count)}" for count, noun in counts)
 
 
 def drawing_version() -> str:
@@ -78,13 +78,15 @@ def post_cards(posts, words=(), list_key: str | None = None) -> list[Card]:
     """Cards for these posts (loaded with .cards()): one cache read, rendering only the misses.
 
     Search results, marked for the words searched, are drawn afresh and never shared. A page of a
-    list that every reader sees alike (`list_key`) keeps its cards in the shared cache until the
-    next write, so that it reads only the posts' counts (`listed_cards`).
+    list that every reader sees alike (`list_key`) keeps its cards, counts included, in the
+    shared cache (`listed_cards`).
     """
     if words:
         body = get_template(BODY_TEMPLATE)
         return [
-            Card(post, body.render({"post": post, "words": words, "eager": index == 0}))
+            Card(
+                body.render({"post": post, "words": words, "eager": index == 0}), counts_line(post)
+            )
             for index, post in enumerate(posts)
         ]
     if list_key and settings.FRAGMENT_CACHE_SECONDS:  # without a shared cache, one query less
@@ -105,19 +107,22 @@ def post_cards(posts, words=(), list_key: str | None = None) -> list[Card]:
         }
         cache.set_many(rendered, settings.CARD_CACHE_SECONDS)
         found.update(rendered)
-    return [Card(post, mark_safe(found[key])) for key, (post, _) in wanted.items()]  # noqa: S308
+    return [
+        Card(mark_safe(found[key]), counts_line(post))  # noqa: S308
+        for key, (post, _) in wanted.items()
+    ]
 
 
 def listed_cards(page, list_key: str) -> list[Card]:
-    """A shared list page's cards: which posts it shows and their bodies come from the shared
-    cache (read afresh after every write), the counts from one query on those posts' rows."""
+    """A shared list page's cards, counts included, from the shared cache: no query at all.
+
+    Likes and comments bump the content version, so their counts are exact on the next read;
+    a counted view bumps nothing, so view counts are as of when the page's cards were read, at
+    most VIEW_COUNT_SECONDS ago.
+    """
     listed = shared_until_changed(
         keys.list_page(list_key, page.number),
-        lambda: [(card.post.pk, card.html) for card in post_cards(page)],
+        lambda: [(card.html, card.counts) for card in post_cards(page)],
+        seconds=settings.VIEW_COUNT_SECONDS,
     )
-    counts = Post.objects.only(*COUNTS).order_by().in_bulk([pk for pk, _ in listed])
-    return [
-        Card(counts[pk], mark_safe(html))  # noqa: S308
-        for pk, html in listed
-        if pk in counts  # deleted since: the next read has the list without it
-    ]
+    return [Card(html, counts) for html, counts in listed]

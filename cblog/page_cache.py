@@ -237,11 +237,12 @@ def shared_reads(*keys: str):
         read_ahead.reset(token)
 
 
-def shared_until_changed(key: str, read: Callable[[], T]) -> T:
+def shared_until_changed(key: str, read: Callable[[], T], seconds: int | None = None) -> T:
     """What `read()` returns, kept in the shared cache under `key` with the content version.
 
     For fragments that every reader's page shows alike. Like a kept page, it is read afresh after
-    the next write, or when content changes by itself; without a shared cache, on every call.
+    the next write, when content changes by itself, or after FRAGMENT_CACHE_SECONDS (`seconds`
+    when fewer); without a shared cache, on every call.
     """
     if not settings.FRAGMENT_CACHE_SECONDS:
         return read()
@@ -256,7 +257,8 @@ def shared_until_changed(key: str, read: Callable[[], T]) -> T:
     if key in found:
         return found[key]
     value = read()
-    keep_current(key, version, value, seconds_until_next_change(settings.FRAGMENT_CACHE_SECONDS))
+    lifetime = min(settings.FRAGMENT_CACHE_SECONDS, seconds or settings.FRAGMENT_CACHE_SECONDS)
+    keep_current(key, version, value, seconds_until_next_change(lifetime))
     return value
 
 

@@ -203,6 +203,8 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300) if REDIS_URL else 0
 # Fragments that every reader's page shares (the category menu, list counts) are kept the same way
 # (cblog.page_cache.shared_until_changed), so that signed-in pages and page cache misses skip them.
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300) if REDIS_URL else 0
+# A counted view bumps no version: a kept list page shows view counts at most this old.
+VIEW_COUNT_SECONDS = env_int("VIEW_COUNT_SECONDS", 60)
 # Post cards are kept for what they show (blog/cards.py): a day, or less than the life of the
 # signed picture URLs they hold (django-storages signs them for an hour).
 # Tags (django-taggit) are typed as comma-separated names, in the admin as on the post form.
