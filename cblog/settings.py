@@ -285,7 +285,7 @@ else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": default_storage,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "cblog.staticfiles.StaticFilesStorage"},
 }
 
 # Uploads: bodies beyond the limit are refused before they are read.
