@@ -1,7 +1,9 @@
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.template import Context, Template
 from django.test import RequestFactory, override_settings
@@ -54,7 +56,9 @@ def test_the_layout_links_follow_the_urlconf_and_script_prefix_of_each_request(c
     assert 'href="/feeds/rss/"' in client.get("/").text
     set_script_prefix("/site/")  # as a WSGI server mounting the site under /site does
     try:
-        assert 'href="/site/feeds/rss/"' in client.get("/").text
+        page = client.get("/").text
+        for path in ("/site/feeds/rss/", "/site/sitemap.xml", "/site/archive/"):
+            assert f'href="{path}"' in page
     finally:
         set_script_prefix("/")
     with override_settings(ROOT_URLCONF="cblog.tests.urls_under_prefix"):
@@ -80,3 +84,28 @@ def test_the_standalone_error_page_links_home_by_route_name():
 @pytest.mark.urls("cblog.tests.urls_under_prefix")
 def test_robots_txt_points_to_the_sitemap_by_route_name(client):
     assert "Sitemap: http://testserver/blog/sitemap.xml" in client.get("/blog/robots.txt").text
+
+
+@pytest.mark.django_db
+def test_the_menu_and_the_footer_are_rendered_once_for_every_reader_of_a_page(client):
+    client.get("/")
+
+    rendered = {template.name for template in client.get("/").templates}
+
+    assert "includes/category_menu.html" not in rendered
+    assert "includes/footer.html" not in rendered
+
+
+@pytest.mark.django_db
+def test_the_menu_marks_all_posts_on_the_home_page_and_no_link_on_other_pages(client):
+    assert '<a href="/" aria-current="page">All posts</a>' in client.get("/").text
+    assert '<a href="/archive/" aria-current="page">Archive</a>' in client.get("/archive/").text
+    assert "aria-current" not in client.get("/search/?q=x").text
+
+
+@pytest.mark.django_db
+def test_the_footer_shows_the_year_of_each_request(client):
+    with time_machine.travel(datetime(2031, 12, 31, 23, 59, tzinfo=UTC), tick=False) as clock:
+        assert "&copy; 2031 " in client.get("/").text
+        clock.move_to(datetime(2032, 1, 1, 0, 1, tzinfo=UTC))
+        assert "&copy; 2032 " in client.get("/").text
