@@ -155,10 +155,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Auth
 AUTH_USER_MODEL = "users.User"
-# AxesStandaloneBackend refuses sign-ins while the account or the address is locked out.
+# AxesStandaloneBackend refuses sign-ins while the account or the address is locked out; the
+# other is ModelBackend reading a signed-in request's user through the cache (users/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "users.backends.CachedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -23,5 +23,6 @@ def drop_cached_pages(sender, **kwargs):
 
 @receiver(post_save, sender=User)
 def drop_cached_pages_on_account_change(sender, update_fields=None, **kwargs):
-    if update_fields is None or set(update_fields) - {"last_login", "password"}:
+    """Also drops the kept users (users/backends.py), which hold every field but last_login."""
+    if update_fields is None or set(update_fields) - {"last_login"}:
         content_changed()

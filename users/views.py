@@ -26,7 +26,7 @@ class RegisterView(ThrottledFormMixin, CreateView):
 
     def form_valid(self, form):
         user = form.save()
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, user, backend="users.backends.CachedModelBackend")
         messages.success(self.request, f"Welcome, {user.username}! Your account is ready.")
         return redirect("blog:post-list")
 

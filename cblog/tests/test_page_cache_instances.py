@@ -91,9 +91,11 @@ def csrf_token(session, url):
 
 
 def signed_in(base, user):
-    # The tests hash with MD5 for speed; the instances know only the production hashers.
-    user.password = PBKDF2PasswordHasher().encode(TEST_PASSWORD, PBKDF2PasswordHasher().salt())
-    user.save(update_fields=["password"])
+    # The tests hash with MD5 for speed; the instances know only the production hashers. Hashed
+    # once: a change made here is not told to the instances, which keep the user they read.
+    if not user.password.startswith(PBKDF2PasswordHasher.algorithm):
+        user.password = PBKDF2PasswordHasher().encode(TEST_PASSWORD, PBKDF2PasswordHasher().salt())
+        user.save(update_fields=["password"])
     session = requests.Session()
     login = base + "/users/login/"
     token = csrf_token(session, login)
@@ -180,3 +182,50 @@ def test_a_new_category_through_one_instance_is_in_the_other_ones_menu(instances
     )
 
     assert "/category/birds/" in reader.get(first + "/archive/").text
+
+
+def test_a_password_change_through_one_instance_signs_out_the_other_sessions(instances, user):
+    """Each instance keeps the signed-in user (users/backends.py) until a user changes."""
+    first, second = instances
+    reader = signed_in(first, user)
+    assert "Sign out" in reader.get(first + "/").text
+    assert "Sign out" in reader.get(first + "/").text  # the user is now kept
+
+    writer = signed_in(second, user)
+    form = second + "/users/password-change/"
+    changed = writer.post(
+        form,
+        {
+            "csrfmiddlewaretoken": csrf_token(writer, form),
+            "old_password": TEST_PASSWORD,
+            "new_password1": "another-long-unusual-passphrase-42",
+            "new_password2": "another-long-unusual-passphrase-42",
+        },
+        headers={"Referer": form},
+    )
+
+    assert changed.status_code == 200 and "Sign out" in changed.text  # the writer stays in
+    assert "Sign in" in reader.get(first + "/").text
+
+
+def test_a_name_change_through_one_instance_shows_in_the_others_header(instances, user):
+    first, second = instances
+    reader = signed_in(first, user)
+    reader.get(first + "/")
+    assert "Alicia Lee" not in reader.get(first + "/").text
+
+    writer = signed_in(second, user)
+    form = second + "/users/profile/"
+    writer.post(
+        form,
+        {
+            "csrfmiddlewaretoken": csrf_token(writer, form),
+            "first_name": "Alicia",
+            "last_name": "Lee",
+            "email": user.email,
+            "bio": "",
+        },
+        headers={"Referer": form},
+    )
+
+    assert "Alicia Lee" in reader.get(first + "/").text
