@@ -135,10 +135,13 @@ def own_cache_keys():
     from axes.handlers.proxy import AxesProxyHandler
     from django.conf import settings
 
+    from cblog.page_cache import watch
+
     prefix = f"test-{uuid.uuid4().hex[:12]}"
     caches = {name: {**config, "KEY_PREFIX": prefix} for name, config in settings.CACHES.items()}
     with override_settings(CACHES=caches):
         AxesProxyHandler.get_implementation(force=True)  # it keeps the cache it was made with
+        watch.reset()  # and the pages each process keeps
         yield
     AxesProxyHandler.get_implementation(force=True)
 

@@ -89,7 +89,7 @@ def post_cards(posts, words=(), list_key: str | None = None) -> list[Card]:
             )
             for index, post in enumerate(posts)
         ]
-    if list_key and settings.FRAGMENT_CACHE_SECONDS:  # without a shared cache, one query less
+    if list_key and settings.FRAGMENT_CACHE_SECONDS:  # with fragments off, one query less
         return listed_cards(posts, list_key)
     version = drawing_version()
     # The first card's picture is the list's largest paint: it is fetched first, never lazily.

@@ -9,12 +9,13 @@ with the content version it was rendered under. Every write bumps the version af
 Content can also change without a write: a scheduled post turns public when its time comes. Apps
 name such moments with `changes_at(source)`; a kept page, and its max-age, never outlive the next.
 
-With Redis, each process also keeps the values it read or wrote most recently, and knows the
+Each process also keeps the values it read or wrote most recently (`VersionWatch`). A value
+carries the time it expires, so a process drops it when Redis does. With Redis a process knows the
 version without a round trip: every bump is published, and a process reads its subscription
-before it trusts what it knows (`VersionWatch`). A value carries the time it expires, so a
-process drops it when Redis does. Without Redis nothing is kept in a process: one worker's bump
-would leave the others' copies stale. The middleware is
-cblog.middleware.CacheControlMiddleware.
+before it trusts what it knows. Without Redis the version is a database row
+(cblog.models.ContentVersion) that every request reads, so pages and fragments are kept in each
+process alone, yet a write through any process or instance is seen on the next request through
+every other. The middleware is cblog.middleware.CacheControlMiddleware.
 """
 
 import hashlib
@@ -44,6 +45,8 @@ from django.utils.cache import (
     set_response_etag,
 )
 from redis.exceptions import RedisError
+
+from cblog.models import ContentVersion
 
 VERSION_KEY = "page-version"
 BUMPS_CHANNEL = "page-version-bumps"
@@ -116,7 +119,12 @@ class VersionWatch:
         """The version, asking Redis only when needed; None when it cannot be watched."""
         redis, channel = shared_redis()
         if redis is None:
-            return None
+            version = ContentVersion.current()  # read outside the lock: the threads' own queries
+            with self.lock:
+                if self.pid != os.getpid() or self.channel is not None:
+                    self.reset()
+                self.learn(version)
+                return version
         with self.lock:
             try:
                 # A new worker, or other settings: what was known is not this one's.
@@ -129,15 +137,17 @@ class VersionWatch:
                 if self.reconnected:
                     raise ConnectionError("the subscription's connection was made again")
                 if self.version is None or time.monotonic() > self.checked + self.RECHECK_SECONDS:
-                    version = stored_version()
-                    if version != self.version:
-                        self.values.clear()
-                    self.version, self.checked = version, time.monotonic()
+                    self.learn(stored_version())
                 return self.version
             except (RedisError, TimeoutError, OSError) as error:
                 logger.warning("Not watching the content version: %s", error)
                 self.reset()
                 return None
+
+    def learn(self, version: int):
+        if version != self.version:
+            self.values.clear()
+        self.version, self.checked = version, time.monotonic()
 
     def kept(self, keys, version: int) -> dict:
         """The values kept under these keys that are current: {key: value}."""
@@ -159,12 +169,16 @@ class VersionWatch:
 watch = VersionWatch()
 
 
+def is_cache_shared() -> bool:
+    return isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache)
+
+
 def shared_redis():
     """The Redis client behind the cache and the channel its bumps go to, or (None, None) for a
-    cache in local memory."""
-    backend = caches[DEFAULT_CACHE_ALIAS]
-    if not isinstance(backend, RedisCache):
+    cache in local memory, whose version is in the database."""
+    if not is_cache_shared():
         return None, None
+    backend = caches[DEFAULT_CACHE_ALIAS]
     return backend._cache.get_client(write=True), backend.make_key(BUMPS_CHANNEL)
 
 
@@ -184,30 +198,37 @@ def stored_version() -> int:
 
 def read_current(keys) -> tuple[int, dict]:
     """The content version, and of the values kept under `keys` (a kept page, a shared fragment)
-    those still current, {key: value}: from this process's memory where it holds them, the rest
-    read in one round trip."""
+    those still current, {key: value}."""
     version = watch.current()
-    found = watch.kept(keys, version) if version is not None else {}
-    missing = [key for key in keys if key not in found]
-    if not missing:
-        return version, found
-    fetched = cache.get_many(missing if version is not None else [VERSION_KEY, *missing])
+    if version is not None:
+        return version, read_kept(keys, version)
+    # Redis, unwatched: the version comes in the same round trip as the values.
+    fetched = cache.get_many([VERSION_KEY, *keys])
+    version = fetched.pop(VERSION_KEY, None)
     if version is None:
-        version = fetched.pop(VERSION_KEY, None)
-        if version is None:
-            return content_version(), {}
-    for key, stored in fetched.items():
-        if is_current(stored, version):
-            found[key] = stored[1]
-            watch.keep(key, stored)
-    return version, found
+        return content_version(), {}
+    return version, {key: value[1] for key, value in fetched.items() if is_current(value, version)}
+
+
+def read_kept(keys, version: int) -> dict:
+    """Of the values kept under `keys`, those current under `version`, {key: value}: from this
+    process's memory where it holds them, the rest read from Redis in one round trip."""
+    found = watch.kept(keys, version)
+    missing = [key for key in keys if key not in found]
+    if missing and is_cache_shared():
+        for key, stored in cache.get_many(missing).items():
+            if is_current(stored, version):
+                found[key] = stored[1]
+                watch.keep(key, stored)
+    return found
 
 
 def keep_current(key: str, version: int, value, timeout: int):
-    """Stores `value` as current under `version` for `timeout` seconds, in Redis and in this
-    process."""
+    """Stores `value` as current under `version` for `timeout` seconds: in this process, and in
+    Redis for the others."""
     stored = (version, value, time.time() + timeout)
-    cache.set(key, stored, timeout)
+    if is_cache_shared():
+        cache.set(key, stored, timeout)
     watch.keep(key, stored)
 
 
@@ -242,7 +263,7 @@ def shared_until_changed(key: str, read: Callable[[], T], seconds: int | None = 
 
     For fragments that every reader's page shows alike. Like a kept page, it is read afresh after
     the next write, when content changes by itself, or after FRAGMENT_CACHE_SECONDS (`seconds`
-    when fewer); without a shared cache, on every call.
+    when fewer); with FRAGMENT_CACHE_SECONDS at 0, on every call.
     """
     if not settings.FRAGMENT_CACHE_SECONDS:
         return read()
@@ -252,8 +273,7 @@ def shared_until_changed(key: str, read: Callable[[], T], seconds: int | None = 
     else:
         version, found = ahead
         if key not in found:  # not read ahead, or stale: the version is known already
-            stored = cache.get(key)
-            found = {key: stored[1]} if is_current(stored, version) else {}
+            found = read_kept([key], version)
     if key in found:
         return found[key]
     value = read()
@@ -273,17 +293,19 @@ def content_changed():
 
 
 def bump_version():
+    redis, channel = shared_redis()
+    if redis is None:
+        ContentVersion.bump()
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # evicted or never set
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-    redis, channel = shared_redis()
-    if redis is not None:
-        try:
-            redis.publish(channel, b"")
-        except (RedisError, OSError) as error:
-            # Processes find the new version on their next recheck, within seconds.
-            logger.warning("Could not publish the content version bump: %s", error)
+    try:
+        redis.publish(channel, b"")
+    except (RedisError, OSError) as error:
+        # Processes find the new version on their next recheck, within seconds.
+        logger.warning("Could not publish the content version bump: %s", error)
 
 
 def is_anonymous(request) -> bool:

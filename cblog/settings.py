@@ -196,14 +196,16 @@ else:
 SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if REDIS_URL else 'db'}"
 
 # Pages: anonymous ones are public for PAGE_MAX_AGE seconds (CloudFront, browsers), then served
-# stale for up to PAGE_STALE_SECONDS while one request refreshes them. With a shared cache they
-# are also kept whole for PAGE_CACHE_SECONDS, or until the next write (cblog/page_cache.py).
+# stale for up to PAGE_STALE_SECONDS while one request refreshes them. They are also kept whole for
+# PAGE_CACHE_SECONDS, or until the next write (cblog/page_cache.py): in Redis and each process,
+# or without Redis in each process alone, checked against a version row in the database. With
+# DEBUG, pages render every time, so that an edited template shows on the next request.
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 30)
 PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 30)
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300) if REDIS_URL else 0
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 # Fragments that every reader's page shares (the category menu, list counts) are kept the same way
 # (cblog.page_cache.shared_until_changed), so that signed-in pages and page cache misses skip them.
-FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300) if REDIS_URL else 0
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 0 if DEBUG else 300)
 # A counted view bumps no version: a kept list page shows view counts at most this old.
 VIEW_COUNT_SECONDS = env_int("VIEW_COUNT_SECONDS", 60)
 # Post cards are kept for what they show (blog/cards.py): a day, or less than the life of the

@@ -1,5 +1,6 @@
 """Two app instances sharing one Redis and one MariaDB: a write through one instance is seen on
-the next anonymous read through the other, although that read came from the page cache before."""
+the next anonymous read through the other, although that read came from the page cache before.
+The same holds for instances that share only the database, each keeping pages in its own memory."""
 
 import os
 import re
@@ -7,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
+from blog.models import Post
 from blog.tests.factories import CategoryFactory, CommentFactory, PostFactory
 from conftest import free_port
 from users.tests.factories import TEST_PASSWORD
@@ -22,10 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
-def instance_env(redis_url: str, prefix: str) -> dict:
+def instance_env(redis_url: str | None, prefix: str) -> dict:
     database = connection.settings_dict
+    environ = {name: value for name, value in os.environ.items() if name != "REDIS_URL"}
     return {
-        **os.environ,
+        **environ,
         "DJANGO_DEBUG": "1",  # static URLs without a collected manifest; caching is unchanged
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DB_HOST": database["HOST"],
@@ -33,17 +37,18 @@ def instance_env(redis_url: str, prefix: str) -> dict:
         "DB_USER": database["USER"],
         "DB_PASSWORD": database["PASSWORD"],
         "DB_NAME": database["NAME"],
-        "REDIS_URL": redis_url,
+        **({"REDIS_URL": redis_url} if redis_url else {}),
         "CACHE_KEY_PREFIX": prefix,
         "PAGE_CACHE_SECONDS": "300",
+        "FRAGMENT_CACHE_SECONDS": "300",
         "GUNICORN_WORKERS": "1",
         "GUNICORN_THREADS": "2",
         "LOG_LEVEL": "WARNING",
     }
 
 
-@pytest.fixture
-def instances(transactional_db, redis_url):
+@contextmanager
+def running_instances(redis_url: str | None):
     if connection.vendor != "mysql":
         pytest.skip("instances in other processes need a database server (make test-mariadb)")
     env = instance_env(redis_url, f"test-{uuid.uuid4().hex[:12]}")
@@ -73,6 +78,18 @@ def instances(transactional_db, redis_url):
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
+
+
+@pytest.fixture
+def instances(transactional_db, redis_url):
+    with running_instances(redis_url) as urls:
+        yield urls
+
+
+@pytest.fixture
+def instances_without_redis(transactional_db):
+    with running_instances(None) as urls:
+        yield urls
 
 
 def wait_until_up(url, seconds=120):
@@ -229,3 +246,23 @@ def test_a_name_change_through_one_instance_shows_in_the_others_header(instances
     )
 
     assert "Alicia Lee" in reader.get(first + "/").text
+
+
+def test_without_redis_a_like_through_one_instance_is_seen_through_the_other(
+    instances_without_redis, user, other_user
+):
+    first, second = instances_without_redis
+    post = PostFactory(author=user, title="A walk by the river")
+    anonymous = requests.Session()
+    assert "0 likes" in anonymous.get(first + "/").text
+    Post.objects.filter(pk=post.pk).update(title="Renamed quietly")
+    assert "A walk by the river" in anonymous.get(first + "/").text  # kept in its memory
+
+    reader = signed_in(second, other_user)
+    page = second + post.get_absolute_url()
+    token = csrf_token(reader, page)
+    liked = reader.post(f"{page}like/", {"csrfmiddlewaretoken": token}, headers={"Referer": page})
+
+    assert liked.status_code == 200
+    assert "1 like" in anonymous.get(first + "/").text
+    assert "Renamed quietly" in anonymous.get(first + "/").text

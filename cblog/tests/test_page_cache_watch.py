@@ -1,6 +1,6 @@
-"""Each process keeps current pages and fragments, and the content version, in its own memory, on
-a real Redis: a bump made by any other instance is seen on the next read, even when its message
-or the subscription is lost."""
+"""Each process keeps current pages and fragments, and the content version, in its own memory. On
+a real Redis, a bump made by any other instance is seen on the next read, even when its message
+or the subscription is lost; without Redis, the version row in the database tells every process."""
 
 import time
 import uuid
@@ -9,10 +9,13 @@ import pytest
 import redis
 import time_machine
 from django.core.cache import caches
+from django.db.models import F
 
+from cblog.models import ContentVersion
 from cblog.page_cache import (
     BUMPS_CHANNEL,
     VERSION_KEY,
+    bump_version,
     content_version,
     keep_current,
     read_current,
@@ -101,3 +104,33 @@ def test_a_value_kept_in_memory_expires_with_its_timeout(kept):
     # A page kept until the next scheduled post turns public must not outlive that moment here.
     with time_machine.travel(time.time() + 61):
         assert read_current(["page:a"]) == (kept, {})
+
+
+@pytest.fixture
+def local_cache(settings, db):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_without_redis_a_process_keeps_what_it_read_under_the_version_row(local_cache):
+    version = content_version()
+    keep_current("page:a", version, "hello", 60)
+
+    assert read_current(["page:a"]) == (version, {"page:a": "hello"})
+    assert ContentVersion.objects.get().version == version
+
+
+def test_without_redis_a_bump_by_another_instance_is_seen_on_the_next_read(local_cache):
+    version = content_version()
+    keep_current("page:a", version, "hello", 60)
+
+    ContentVersion.objects.update(version=F("version") + 1)  # as another instance bumps it
+
+    assert read_current(["page:a"]) == (version + 1, {})
+
+
+def test_without_redis_a_bump_starts_the_version_row_when_it_is_missing(local_cache):
+    bump_version()
+    first = ContentVersion.objects.get().version
+    bump_version()
+
+    assert ContentVersion.objects.get().version == first + 1
