@@ -23,9 +23,9 @@ class CachedModelBackend(ModelBackend):
     process; every save or deletion of a user bumps it after the commit, so the next request
     through any instance reads the row afresh: a password change still signs out the other
     sessions, a deactivated user is signed out, a new name shows at once. Permissions are not
-    kept: they are read as ModelBackend reads them, when asked. Without a shared cache
-    (FRAGMENT_CACHE_SECONDS is 0) every request reads the row, since one process could not tell
-    the others of a change.
+    kept: they are read as ModelBackend reads them, when asked. Without Redis the version is
+    the database's row, so a kept user costs that row's query instead of the user's; with
+    FRAGMENT_CACHE_SECONDS at 0 every request reads the user's row.
     """
 
     def get_user(self, user_id):
