@@ -190,10 +190,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions stay in the database; with a shared cache they are also read through it, so that a
-# signed-in page does not query its session. Local memory would keep a signed-out session alive
-# in the other processes, so without Redis every read goes to the database.
-SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if REDIS_URL else 'db'}"
+# Sessions stay in the database; with a shared cache they are also read through it and kept in
+# each process until they change (users/sessions.py), so that a signed-in page asks neither.
+# Local memory would keep a signed-out session alive in the other processes, so without Redis
+# every read goes to the database.
+SESSION_ENGINE = "users.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Pages: anonymous ones are public for PAGE_MAX_AGE seconds (CloudFront, browsers), then served
 # stale for up to PAGE_STALE_SECONDS while one request refreshes them. They are also kept whole for
