@@ -87,13 +87,36 @@ def test_robots_txt_points_to_the_sitemap_by_route_name(client):
 
 
 @pytest.mark.django_db
-def test_the_menu_and_the_footer_are_rendered_once_for_every_reader_of_a_page(client):
-    client.get("/")
+def test_the_layout_is_rendered_once_for_every_reader_of_a_page_who_is_not_signed_in(client):
+    client.get("/search/?q=river")
 
-    rendered = {template.name for template in client.get("/").templates}
+    rendered = {template.name for template in client.get("/search/?q=river").templates}
 
+    assert "includes/header.html" not in rendered
     assert "includes/category_menu.html" not in rendered
     assert "includes/footer.html" not in rendered
+    assert "includes/messages.html" not in rendered  # none to show
+
+
+@pytest.mark.django_db
+def test_the_search_box_shows_each_search_escaped(client):
+    assert 'name="q" placeholder="Search posts" value=""' in client.get("/").text
+    assert 'value="river"' in client.get("/search/?q=river").text
+    assert 'value="&quot;&gt;&lt;b&gt;x"' in client.get('/search/?q="><b>x').text
+
+
+def test_a_signed_in_reader_gets_a_header_of_their_own_after_anonymous_ones(client, user):
+    client.get("/")
+    client.force_login(user)
+
+    page = client.get("/").text
+
+    assert f'href="/users/profile/">{user.display_name}</a>' in page
+    assert re.search(
+        r'action="/users/logout/" method="post"><input type="hidden" name="csrfmiddlewaretoken" value="\w+"',
+        page,
+    )
+    assert "Sign in" not in page
 
 
 @pytest.mark.django_db
