@@ -25,14 +25,13 @@ def canonical_url(context):
     request = context.get("request")
     if request is None:
         return ""
-    try:
-        request.get_host()
-    except DisallowedHost:
-        return ""
     query = {
         name: value
         for name in CANONICAL_PARAMETERS
         if (value := request.GET.get(name)) and (name, value) != ("page", "1")
     }
     location = f"{request.path}?{urlencode(query)}" if query else request.path
-    return request.build_absolute_uri(location)
+    try:
+        return request.build_absolute_uri(location)
+    except DisallowedHost:
+        return ""
