@@ -156,10 +156,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Auth
 AUTH_USER_MODEL = "users.User"
 # AxesStandaloneBackend refuses sign-ins while the account or the address is locked out; the
-# other is ModelBackend reading a signed-in request's user through the cache (users/backends.py).
+# next is ModelBackend reading a signed-in request's user through the cache (users/backends.py).
+# ModelBackend itself still answers the sessions signed in through it before, which name it, so
+# that nobody is signed out by the upgrade (a failed sign-in is checked by both).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "users.backends.CachedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

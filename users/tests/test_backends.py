@@ -136,3 +136,15 @@ def test_a_password_saved_alone_signs_out_the_users_sessions(signed_in, user, co
         user.save(update_fields=["password"])
 
     assert signed_in.get("/").context["user"].is_anonymous
+
+
+def test_a_session_signed_in_before_the_cached_backend_stays_signed_in(client, user):
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+    assert client.get("/").context["user"] == user
+
+
+def test_a_sign_in_is_kept_by_the_cached_backend(client, user):
+    client.post("/users/login/", {"username": user.username, "password": TEST_PASSWORD})
+
+    assert client.session["_auth_user_backend"] == "users.backends.CachedModelBackend"
