@@ -103,8 +103,12 @@ def wait_until_up(url, seconds=120):
     raise TimeoutError(url)
 
 
-def csrf_token(session, url):
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(url).text)[1]
+def submit(session, page, data=None, action=""):
+    """Posts a form of `page` as a browser does: with the page's CSRF token, to `page` + `action`."""
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(page).text)[1]
+    return session.post(
+        page + action, {"csrfmiddlewaretoken": token, **(data or {})}, headers={"Referer": page}
+    )
 
 
 def signed_in(base, user):
@@ -114,13 +118,7 @@ def signed_in(base, user):
         user.password = PBKDF2PasswordHasher().encode(TEST_PASSWORD, PBKDF2PasswordHasher().salt())
         user.save(update_fields=["password"])
     session = requests.Session()
-    login = base + "/users/login/"
-    token = csrf_token(session, login)
-    session.post(
-        login,
-        {"csrfmiddlewaretoken": token, "username": user.username, "password": TEST_PASSWORD},
-        headers={"Referer": login},
-    )
+    submit(session, base + "/users/login/", {"username": user.username, "password": TEST_PASSWORD})
     return session
 
 
@@ -132,9 +130,7 @@ def test_a_like_through_one_instance_is_seen_through_the_other(instances, user, 
     assert anonymous.get(first + "/").headers["Cache-Control"].startswith("public")
 
     reader = signed_in(second, other_user)
-    page = second + post.get_absolute_url()
-    token = csrf_token(reader, page)
-    liked = reader.post(f"{page}like/", {"csrfmiddlewaretoken": token}, headers={"Referer": page})
+    liked = submit(reader, second + post.get_absolute_url(), action="like/")
 
     assert liked.status_code == 200
     assert "1 like" in anonymous.get(first + "/").text
@@ -148,13 +144,7 @@ def test_a_comment_through_one_instance_is_seen_through_the_other(instances, use
     assert "Lovely river." not in anonymous.get(first + post.get_absolute_url()).text
 
     reader = signed_in(second, other_user)
-    page = second + post.get_absolute_url()
-    token = csrf_token(reader, page)
-    reader.post(
-        f"{page}comment/",
-        {"csrfmiddlewaretoken": token, "content": "Lovely river."},
-        headers={"Referer": page},
-    )
+    submit(reader, second + post.get_absolute_url(), {"content": "Lovely river."}, "comment/")
 
     assert "Lovely river." in anonymous.get(first + post.get_absolute_url()).text
     assert "2 comments" in anonymous.get(first + "/").text
@@ -166,10 +156,7 @@ def test_signing_out_through_one_instance_signs_out_of_every_other(instances, us
     assert "Sign out" in reader.get(second + "/").text  # the session is now read through Redis
     session_id = reader.cookies["sessionid"]
 
-    token = csrf_token(reader, second + "/")
-    reader.post(
-        second + "/users/logout/", {"csrfmiddlewaretoken": token}, headers={"Referer": second + "/"}
-    )
+    submit(reader, second + "/", action="users/logout/")
 
     stale = requests.Session()
     stale.cookies.set("sessionid", session_id)
@@ -185,17 +172,15 @@ def test_a_new_category_through_one_instance_is_in_the_other_ones_menu(instances
     assert "/category/birds/" not in reader.get(first + "/archive/").text  # links no post
 
     writer = signed_in(second, user)
-    form = second + "/post/new/"
-    writer.post(
-        form,
+    submit(
+        writer,
+        second + "/post/new/",
         {
-            "csrfmiddlewaretoken": csrf_token(writer, form),
             "title": "Herons at dawn",
             "content": "Grey and patient.",
             "category": birds.pk,
             "status": "published",
         },
-        headers={"Referer": form},
     )
 
     assert "/category/birds/" in reader.get(first + "/archive/").text
@@ -209,16 +194,14 @@ def test_a_password_change_through_one_instance_signs_out_the_other_sessions(ins
     assert "Sign out" in reader.get(first + "/").text  # the user is now kept
 
     writer = signed_in(second, user)
-    form = second + "/users/password-change/"
-    changed = writer.post(
-        form,
+    changed = submit(
+        writer,
+        second + "/users/password-change/",
         {
-            "csrfmiddlewaretoken": csrf_token(writer, form),
             "old_password": TEST_PASSWORD,
             "new_password1": "another-long-unusual-passphrase-42",
             "new_password2": "another-long-unusual-passphrase-42",
         },
-        headers={"Referer": form},
     )
 
     assert changed.status_code == 200 and "Sign out" in changed.text  # the writer stays in
@@ -232,17 +215,10 @@ def test_a_name_change_through_one_instance_shows_in_the_others_header(instances
     assert "Alicia Lee" not in reader.get(first + "/").text
 
     writer = signed_in(second, user)
-    form = second + "/users/profile/"
-    writer.post(
-        form,
-        {
-            "csrfmiddlewaretoken": csrf_token(writer, form),
-            "first_name": "Alicia",
-            "last_name": "Lee",
-            "email": user.email,
-            "bio": "",
-        },
-        headers={"Referer": form},
+    submit(
+        writer,
+        second + "/users/profile/",
+        {"first_name": "Alicia", "last_name": "Lee", "email": user.email, "bio": ""},
     )
 
     assert "Alicia Lee" in reader.get(first + "/").text
@@ -259,9 +235,7 @@ def test_without_redis_a_like_through_one_instance_is_seen_through_the_other(
     assert "A walk by the river" in anonymous.get(first + "/").text  # kept in its memory
 
     reader = signed_in(second, other_user)
-    page = second + post.get_absolute_url()
-    token = csrf_token(reader, page)
-    liked = reader.post(f"{page}like/", {"csrfmiddlewaretoken": token}, headers={"Referer": page})
+    liked = submit(reader, second + post.get_absolute_url(), action="like/")
 
     assert liked.status_code == 200
     assert "1 like" in anonymous.get(first + "/").text
