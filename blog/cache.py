@@ -15,6 +15,10 @@ def archive_months() -> str:
     return "archive-months"
 
 
+def sitemap_pages() -> str:
+    return "sitemap-pages"
+
+
 def category_menu() -> str:
     return "category-menu-links"  # renamed with what it holds, so no release reads another's
 

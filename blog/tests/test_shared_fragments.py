@@ -310,3 +310,32 @@ def test_a_kept_list_page_reads_only_its_subject_at_any_size(
     version_check = 0 if is_cache_shared() else 1  # without Redis, the version row
     with django_assert_max_num_queries(most + version_check):
         assert client.get(path).status_code == 200
+
+
+def test_a_kept_sitemap_index_queries_nothing(client, travel, shared_fragments):
+    client.get("/sitemap.xml")
+
+    assert queries_of(client, "/sitemap.xml") == []
+
+
+def test_a_kept_sitemap_index_lists_the_first_post_on_the_next_read(
+    client, user, shared_fragments, django_capture_on_commit_callbacks
+):
+    assert "sitemap-posts.xml" not in client.get("/sitemap.xml").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(author=user)
+
+    assert "sitemap-posts.xml" in client.get("/sitemap.xml").text
+
+
+def test_a_kept_sitemap_index_lists_a_scheduled_post_once_it_turns_public(
+    client, user, shared_fragments, local_cache
+):
+    with time_machine.travel(NOW, tick=False) as clock:
+        PostFactory(author=user, published_at=NOW + timedelta(seconds=60))
+        assert "sitemap-posts.xml" not in client.get("/sitemap.xml").text
+
+        clock.move_to(NOW + timedelta(seconds=90))
+
+        assert "sitemap-posts.xml" in client.get("/sitemap.xml").text
