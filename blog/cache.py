@@ -15,6 +15,10 @@ def archive_months() -> str:
     return "archive-months"
 
 
+def read_next(post_id: int) -> str:
+    return f"read-next:{post_id}"
+
+
 def sitemap_pages() -> str:
     return "sitemap-pages"
 

@@ -1,5 +1,5 @@
 """What helps a reader move around: the category menu, the month archive, related and adjacent
-posts. The menu and the month list are kept in the shared cache until the next write."""
+posts. They are kept in the shared cache until the next write."""
 
 from typing import NamedTuple
 
@@ -48,6 +48,23 @@ def public_author_or_404(username: str) -> User:
 def archive_months() -> list[dict]:
     """[{"month": date, "total": n}] for every month with a public post, newest first."""
     return shared_until_changed(cache_keys.archive_months(), public_months)
+
+
+def read_next(post: Post) -> dict:
+    """A post page's related, previous and next posts: the same for every reader of a public
+    post, so shared until the next write; none for a draft or a scheduled post."""
+    if not post.is_published:
+        return {"related": [], "previous_post": None, "next_post": None}
+
+    def read():
+        previous_post, next_post = adjacent_posts(post)
+        return {
+            "related": related_posts(post),
+            "previous_post": previous_post,
+            "next_post": next_post,
+        }
+
+    return shared_until_changed(cache_keys.read_next(post.pk), read)
 
 
 # Posts published on either side of a post among which shared tags are counted: the tag query

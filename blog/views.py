@@ -21,7 +21,7 @@ from blog.comments.threads import comment_threads
 from blog.feeds import feed_links
 from blog.forms import PostForm
 from blog.models import Category, Post, Tag
-from blog.navigation import adjacent_posts, public_author_or_404, related_posts
+from blog.navigation import public_author_or_404, read_next
 from blog.search import post_search, search_words
 from cblog.client import visitor_key
 from cblog.images.services import ImageStorageError
@@ -252,11 +252,8 @@ class PostDetailView(VisiblePostMixin, DetailView):
     def get_context_data(self, **kwargs):
         post = self.object
         comments, threads = comment_threads(post=post, user=self.request.user)
-        previous_post, next_post = adjacent_posts(post)
         return super().get_context_data(
-            related=related_posts(post) if post.is_published else [],
-            previous_post=previous_post,
-            next_post=next_post,
+            **read_next(post),
             comments=comments,
             threads=threads,
             comment_form=kwargs.pop("comment_form", CommentForm()),

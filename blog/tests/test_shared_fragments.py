@@ -339,3 +339,25 @@ def test_a_kept_sitemap_index_lists_a_scheduled_post_once_it_turns_public(
         clock.move_to(NOW + timedelta(seconds=90))
 
         assert "sitemap-posts.xml" in client.get("/sitemap.xml").text
+
+
+def test_a_kept_post_page_reads_only_the_post_and_its_comments(
+    client, user, travel, shared_fragments, django_assert_max_num_queries
+):
+    PostFactory.create_batch(3, author=user, category=travel)
+    client.get("/post/by-the-river/")
+
+    # The post, its author, its tags and its comments: related, previous and next are kept.
+    with django_assert_max_num_queries(4):
+        assert client.get("/post/by-the-river/").status_code == 200
+
+
+def test_a_kept_post_page_links_a_newer_post_on_the_next_read(
+    client, user, travel, shared_fragments, django_capture_on_commit_callbacks
+):
+    assert 'rel="next"' not in client.get("/post/by-the-river/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(author=user, category=travel, title="Herons at dawn", slug="herons")
+
+    assert 'href="/post/herons/" rel="next"' in client.get("/post/by-the-river/").text
