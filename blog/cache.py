@@ -33,6 +33,11 @@ def post_list(path: str, query: str) -> str:
     return f"post-list:{digest}"
 
 
+def by_slug(model: str, slug: str) -> str:
+    digest = hashlib.blake2b(slug.encode(), digest_size=16).hexdigest()  # any length, any letters
+    return f"{model}:{digest}"
+
+
 def list_count(list_key: str) -> str:
     return f"{list_key}:count"
 

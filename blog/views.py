@@ -117,10 +117,17 @@ class PostListView(PostListMixin, ListView):
     pass
 
 
+def shared_by_slug_or_404(model, slug: str):
+    """The category or tag at this address, shared by its readers until the next write (every
+    write to either bumps the version); an unknown address is a 404, and nothing is kept."""
+    key = keys.by_slug(model._meta.label_lower, slug)
+    return shared_until_changed(key, partial(get_object_or_404, model, slug=slug))
+
+
 class CategoryPostListView(PostListMixin, ListView):
     @cached_property
     def category(self):
-        return get_object_or_404(Category, slug=self.kwargs["slug"])
+        return shared_by_slug_or_404(Category, self.kwargs["slug"])
 
     @property
     def heading(self):
@@ -137,7 +144,7 @@ class CategoryPostListView(PostListMixin, ListView):
 class TagPostListView(PostListMixin, ListView):
     @cached_property
     def tag(self):
-        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return shared_by_slug_or_404(Tag, self.kwargs["slug"])
 
     @property
     def heading(self):

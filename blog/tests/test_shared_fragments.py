@@ -299,8 +299,8 @@ def test_the_menu_gains_a_category_when_its_scheduled_post_turns_public(
 @pytest.mark.parametrize("size", [11, 30])
 @pytest.mark.parametrize(
     ("path", "most"),
-    # For a category or an author, the page's own subject.
-    [("/", 0), ("/?page=2", 0), ("/category/travel/", 1), ("/author/alice/", 1)],
+    # For an author, the page's own subject.
+    [("/", 0), ("/?page=2", 0), ("/category/travel/", 0), ("/author/alice/", 1)],
 )
 def test_a_kept_list_page_reads_only_its_subject_at_any_size(
     client, user, travel, shared_fragments, size, path, most, django_assert_max_num_queries
@@ -361,3 +361,42 @@ def test_a_kept_post_page_links_a_newer_post_on_the_next_read(
         PostFactory(author=user, category=travel, title="Herons at dawn", slug="herons")
 
     assert 'href="/post/herons/" rel="next"' in client.get("/post/by-the-river/").text
+
+
+def write_rename_category_and_tag(travel):
+    travel.name = "Wandering"
+    travel.save()
+    tag = Tag.objects.get(slug="herons")
+    tag.name = "Egrets"
+    tag.save()
+    return ["Posts in Wandering", "Posts tagged “Egrets”"]
+
+
+def write_delete_category_and_tag(travel):
+    travel.delete()
+    Tag.objects.get(slug="herons").delete()
+    return [None, None]  # a 404
+
+
+@pytest.mark.parametrize(
+    "write",
+    [write_rename_category_and_tag, write_delete_category_and_tag],
+    ids=lambda w: w.__name__,
+)
+def test_a_kept_category_or_tag_page_shows_a_write_to_its_subject_on_the_next_read(
+    client, travel, shared_fragments, write, django_capture_on_commit_callbacks
+):
+    with transaction.atomic():
+        Post.objects.get(slug="by-the-river").tags.set(["herons"])
+    pages = ["/category/travel/", "/tag/herons/"]
+    assert [client.get(page).status_code for page in pages] == [200, 200]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        headings = write(travel)
+
+    for page, heading in zip(pages, headings, strict=True):
+        response = client.get(page)
+        if heading is None:
+            assert response.status_code == 404
+        else:
+            assert heading in response.text
