@@ -243,7 +243,8 @@ def count_view(request, *, post_id: int) -> bool:
 
 class PostDetailView(VisiblePostMixin, DetailView):
     def get_queryset(self):
-        return super().get_queryset().with_liked_by(self.request.user)
+        # One post by its unique slug: joining its author saves with_counts()'s separate query.
+        return super().get_queryset().with_liked_by(self.request.user).select_related("author")
 
     def get(self, request, *args, **kwargs):
         self.object = post = self.get_object()
