@@ -19,8 +19,8 @@ def read_next(post_id: int) -> str:
     return f"read-next:{post_id}"
 
 
-def sitemap_pages() -> str:
-    return "sitemap-pages"
+def sitemap_index(root: str) -> str:
+    return f"sitemap-index:{root}"  # the scheme, domain (ALLOWED_HOSTS bounds it) and prefix
 
 
 def category_menu() -> str:

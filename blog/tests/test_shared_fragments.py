@@ -318,6 +318,23 @@ def test_a_kept_sitemap_index_queries_nothing(client, travel, shared_fragments):
     assert queries_of(client, "/sitemap.xml") == []
 
 
+def test_a_kept_sitemap_index_is_not_written_again(client, travel, shared_fragments):
+    client.get("/sitemap.xml")
+
+    assert client.get("/sitemap.xml").templates == []
+
+
+def test_a_kept_sitemap_index_names_the_host_it_is_read_on(
+    client, travel, shared_fragments, settings
+):
+    settings.ALLOWED_HOSTS = ["blog.example", "www.blog.example"]
+    client.get("/sitemap.xml", headers={"host": "blog.example"})
+
+    index = client.get("/sitemap.xml", headers={"host": "www.blog.example"}).text
+
+    assert "http://www.blog.example/sitemap-posts.xml" in index
+
+
 def test_a_kept_sitemap_index_lists_the_first_post_on_the_next_read(
     client, user, shared_fragments, django_capture_on_commit_callbacks
 ):
