@@ -250,7 +250,9 @@ class PostDetailView(VisiblePostMixin, DetailView):
         self.object = post = self.get_object()
         if post.is_published and count_view(request, post_id=post.pk):
             post.view_count += 1
-        response = self.render_to_response(self.get_context_data(object=post))
+        # Rendered inside the block: its shared fragments come with one read of the version.
+        with shared_reads(keys.category_menu(), keys.read_next(post.pk)):
+            response = self.render_to_response(self.get_context_data(object=post)).render()
         if not post.is_published:
             add_never_cache_headers(response)  # drafts must not sit in a shared cache
         # A reader served this page from the page cache is counted too.
