@@ -18,11 +18,9 @@ class ContentVersion(models.Model):
     @classmethod
     def current(cls) -> int:
         version = cls.objects.filter(pk=cls.ROW).values_list("version", flat=True).first()
-        return (
-            cls.objects.get_or_create(pk=cls.ROW, defaults=cls.fresh())[0].version
-            if version is None
-            else version
-        )
+        if version is None:  # a new or emptied database
+            version = cls.objects.get_or_create(pk=cls.ROW, defaults=cls.fresh())[0].version
+        return version
 
     @classmethod
     def bump(cls):
