@@ -46,6 +46,10 @@ class BoundedPaginator(Paginator):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
 
+    def _check_object_list_is_ordered(self):
+        """Not checked: every list is ordered (Post.Meta), and asking would build the query that
+        a page whose size and cards are kept never needs."""
+
     @cached_property
     def count(self):
         """Shared by every reader of the list until the next write, when it has a `count_key`."""
@@ -74,6 +78,7 @@ class PostListMixin:
     paginate_by = 10
     paginator_class = BoundedPaginator
     template_name = "blog/post_list.html"
+    context_object_name = "post_list"
     heading = "Latest posts"
 
     # Whether every reader of a URL sees the same list (not so for someone's drafts).
@@ -90,9 +95,16 @@ class PostListMixin:
         return Post.objects.published().cards()
 
     def get(self, request, *args, **kwargs):
+        # Built when first read: a page whose size and cards are kept never builds its query. An
+        # empty list that must not be (allow_empty) is a 404 from the paginator's first page.
+        self.object_list = SimpleLazyObject(self.get_queryset)
         # The page is rendered inside the block: its shared fragments come in one Redis round trip.
         with shared_reads(*self.shared_keys()):
-            return super().get(request, *args, **kwargs).render()
+            return self.render_to_response(self.get_context_data()).render()
+
+    def get_template_names(self):
+        # Named, as is context_object_name: ListView guesses both from the list, building it.
+        return [self.template_name]
 
     def shared_keys(self) -> list[str]:
         """The keys of the fragments this page shows alike to every reader."""

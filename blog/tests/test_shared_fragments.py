@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from blog import services
 from blog.comments.services import comment_create
-from blog.models import Post, Tag
+from blog.models import Post, PostQuerySet, Tag
 from blog.tests.factories import CategoryFactory, PostFactory
 from cblog.page_cache import is_cache_shared
 
@@ -310,6 +310,17 @@ def test_a_kept_list_page_reads_only_its_subject_at_any_size(
     version_check = 0 if is_cache_shared() else 1  # without Redis, the version row
     with django_assert_max_num_queries(most + version_check):
         assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/?page=2", "/category/travel/", "/author/alice/"])
+def test_a_kept_list_page_never_builds_its_query(client, user, travel, shared_fragments, path):
+    PostFactory.create_batch(10, author=user, category=travel)
+    client.get(path)
+
+    with mock.patch.object(PostQuerySet, "cards", autospec=True) as cards:
+        assert client.get(path).status_code == 200
+
+    cards.assert_not_called()
 
 
 def test_a_kept_sitemap_index_queries_only_the_version(client, travel, shared_fragments):
