@@ -1,11 +1,12 @@
 from contextlib import suppress
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
@@ -25,7 +26,15 @@ from blog.navigation import public_author_or_404, read_next
 from blog.search import post_search, search_words
 from cblog.client import visitor_key
 from cblog.images.services import ImageStorageError
-from cblog.page_cache import shared_reads, shared_until_changed
+from cblog.page_cache import (
+    keep_current,
+    page_key,
+    read_current,
+    seconds_until_next_change,
+    shared_reads,
+    shared_until_changed,
+)
+from cblog.templatetags.layout import with_reader_header
 from cblog.throttles import ThrottledFormMixin, ThrottleMixin, wants_json
 
 SEARCH_MAX_LENGTH = 100
@@ -83,6 +92,8 @@ class PostListMixin:
 
     # Whether every reader of a URL sees the same list (not so for someone's drafts).
     same_for_everyone = True
+    query = ""  # the search in the header's box
+    header_slot = False  # drawn with a slot for each reader's own header (signed_in_page)
 
     @cached_property
     def list_key(self) -> str | None:
@@ -95,6 +106,11 @@ class PostListMixin:
         return Post.objects.published().cards()
 
     def get(self, request, *args, **kwargs):
+        if self.is_kept_for_signed_in():
+            return self.signed_in_page()
+        return self.rendered()
+
+    def rendered(self):
         # Built when first read: a page whose size and cards are kept never builds its query. An
         # empty list that must not be (allow_empty) is a 404 from the paginator's first page.
         self.object_list = SimpleLazyObject(self.get_queryset)
@@ -105,6 +121,30 @@ class PostListMixin:
     def get_template_names(self):
         # Named, as is context_object_name: ListView guesses both from the list, building it.
         return [self.template_name]
+
+    def is_kept_for_signed_in(self) -> bool:
+        """A signed-in reader sees what everyone sees, but for the header and the messages, which
+        are shown once, in the page: without any, their page is the one kept for the URL."""
+        return bool(
+            settings.PAGE_CACHE_SECONDS
+            and self.same_for_everyone
+            and self.request.user.is_authenticated
+            and not messages.get_messages(self.request)
+        )
+
+    def signed_in_page(self) -> HttpResponse:
+        """The page every signed-in reader of this URL is shown, kept like an anonymous one
+        (cblog.page_cache) until the next write, and as long as its cards' view counts stay fresh;
+        each reader's own header (their name, their CSRF token) is put in on every request."""
+        key = page_key(self.request, kind="signed-in-page")
+        version, kept = read_current([key])
+        page = kept.get(key)
+        if page is None:
+            self.header_slot = True
+            page = self.rendered().content.decode()
+            lifetime = min(settings.PAGE_CACHE_SECONDS, settings.VIEW_COUNT_SECONDS)
+            keep_current(key, version, page, seconds_until_next_change(lifetime))
+        return HttpResponse(with_reader_header(page, self.request, self.query))
 
     def shared_keys(self) -> list[str]:
         """The keys of the fragments this page shows alike to every reader."""
@@ -122,7 +162,13 @@ class PostListMixin:
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("words", ())  # the search's, marked on its cards
-        return super().get_context_data(heading=self.heading, list_key=self.list_key, **kwargs)
+        return super().get_context_data(
+            heading=self.heading,
+            list_key=self.list_key,
+            query=self.query,
+            header_slot=self.header_slot,
+            **kwargs,
+        )
 
 
 class PostListView(PostListMixin, ListView):
@@ -215,7 +261,7 @@ class SearchView(PostListMixin, ListView):
         return Paginator(*args, **kwargs)  # the results are bounded and counted already
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, words=self.words, **kwargs)
+        return super().get_context_data(words=self.words, **kwargs)
 
 
 class DraftListView(LoginRequiredMixin, PostListMixin, ListView):

@@ -282,9 +282,10 @@ def shared_until_changed(key: str, read: Callable[[], T], seconds: int | None = 
     return value
 
 
-def page_key(request) -> str:
+def page_key(request, kind: str = "page") -> str:
+    """The key of the page at this URL; each `kind` (the audience it was drawn for) its own."""
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"page:{hashlib.sha256(url.encode()).hexdigest()}"
+    return f"{kind}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def content_changed():

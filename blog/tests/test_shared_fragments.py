@@ -152,10 +152,20 @@ def write_hide_comment(user, travel):
     ids=lambda write: write.__name__,
 )
 @pytest.mark.parametrize("path", ["/", "/category/travel/", "/author/alice/"])
+@pytest.mark.parametrize("kept_whole", [False, True], ids=["fragments", "whole page"])
 def test_a_kept_list_page_shows_a_write_on_the_next_read(
-    client, user, travel, shared_fragments, path, write, django_capture_on_commit_callbacks
+    client,
+    user,
+    travel,
+    shared_fragments,
+    settings,
+    path,
+    kept_whole,
+    write,
+    django_capture_on_commit_callbacks,
 ):
-    client.force_login(user)  # signed-in pages are never kept whole: only their fragments
+    settings.PAGE_CACHE_SECONDS = 300 if kept_whole else 0  # the page kept for signed-in readers
+    client.force_login(user)
     client.get(path)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -136,6 +136,23 @@ def test_a_like_through_one_instance_is_seen_through_the_other(instances, user, 
     assert "1 like" in anonymous.get(first + "/").text
 
 
+def test_a_like_through_one_instance_is_seen_on_the_page_kept_for_signed_in_readers_of_the_other(
+    instances, user, other_user
+):
+    first, second = instances
+    post = PostFactory(author=user, title="A walk by the river")
+    reader = signed_in(first, user)
+    assert "0 likes" in reader.get(first + "/").text
+    assert "0 likes" in reader.get(first + "/").text  # now kept
+
+    liker = signed_in(second, other_user)
+    submit(liker, second + post.get_absolute_url(), action="like/")
+
+    page = reader.get(first + "/").text
+    assert "1 like" in page
+    assert f'href="/users/profile/">{user.display_name}</a>' in page
+
+
 def test_a_comment_through_one_instance_is_seen_through_the_other(instances, user, other_user):
     first, second = instances
     post = PostFactory(author=user, title="A walk by the river")
