@@ -27,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -35,6 +36,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -69,6 +71,31 @@ def seconds_until_next_change(limit: int) -> int:
         if when is not None:
             limit = min(limit, max(1, int((when - now).total_seconds()) + 1))
     return limit
+
+
+@dataclass
+class RequestVersion:
+    """The version as a request first read it (None until then)."""
+
+    value: int | None = None
+
+
+# Set while a request runs, so that its page, its session and its user read the version once; a
+# bump in the request forgets it, so what follows sees its own write. Outside a request (jobs,
+# commands) every read asks.
+request_version: ContextVar[RequestVersion | None] = ContextVar("request_version", default=None)
+
+
+def request_begins(**kwargs):
+    request_version.set(RequestVersion())
+
+
+def request_ends(**kwargs):
+    request_version.set(None)
+
+
+request_started.connect(request_begins)
+request_finished.connect(request_ends)
 
 
 class VersionWatch:
@@ -113,9 +140,19 @@ class VersionWatch:
         self.pubsub.connection.register_connect_callback(self.on_reconnect)
 
     def on_reconnect(self, connection):
-        self.reconnected = True  # called inside current(), which holds the lock
+        self.reconnected = True  # called inside read(), which holds the lock
 
     def current(self) -> int | None:
+        """The version, read once a request; None when it cannot be watched."""
+        known = request_version.get()
+        if known is not None and known.value is not None:
+            return known.value
+        version = self.read()
+        if known is not None:
+            known.value = version
+        return version
+
+    def read(self) -> int | None:
         """The version, asking Redis only when needed; None when it cannot be watched."""
         redis, channel = shared_redis()
         if redis is None:
@@ -294,6 +331,9 @@ def content_changed():
 
 
 def bump_version():
+    known = request_version.get()
+    if known is not None:
+        known.value = None
     redis, channel = shared_redis()
     if redis is None:
         ContentVersion.bump()

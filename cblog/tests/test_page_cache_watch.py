@@ -19,6 +19,8 @@ from cblog.page_cache import (
     content_version,
     keep_current,
     read_current,
+    request_begins,
+    request_ends,
     watch,
 )
 
@@ -107,6 +109,27 @@ def test_a_value_kept_in_memory_expires_with_its_timeout(kept):
 
 
 @pytest.fixture
+def in_a_request():
+    request_begins()
+    yield
+    request_ends()
+
+
+def test_a_request_reads_the_version_once(kept, other_instance, in_a_request):
+    assert content_version() == kept
+    other_instance()  # another request's write: this one goes on with the version it read
+
+    assert content_version() == kept
+
+
+def test_a_request_sees_its_own_write_on_its_next_read(kept, in_a_request):
+    assert content_version() == kept
+    bump_version()
+
+    assert read_current(["page:a"]) == (kept + 1, {})
+
+
+@pytest.fixture
 def local_cache(settings, db):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -126,6 +149,22 @@ def test_without_redis_a_bump_by_another_instance_is_seen_on_the_next_read(local
     ContentVersion.objects.update(version=F("version") + 1)  # as another instance bumps it
 
     assert read_current(["page:a"]) == (version + 1, {})
+
+
+def test_without_redis_a_request_reads_the_version_row_once(
+    local_cache, in_a_request, django_assert_num_queries
+):
+    version = content_version()
+
+    with django_assert_num_queries(0):
+        assert read_current(["page:a"]) == (version, {})
+
+
+def test_without_redis_a_request_sees_its_own_write_on_its_next_read(local_cache, in_a_request):
+    version = content_version()
+    bump_version()
+
+    assert content_version() == version + 1
 
 
 def test_without_redis_a_bump_starts_the_version_row_when_it_is_missing(local_cache):

@@ -85,6 +85,18 @@ def test_a_kept_session_is_read_without_asking_redis(client, user, kept_sessions
     assert response.context["user"] == user and sent == []
 
 
+def test_a_signed_in_page_reads_the_version_once(client, user, kept_sessions):
+    client.force_login(user)
+    client.get("/")
+    polls = mock.patch.object(watch.pubsub, "get_message", wraps=watch.pubsub.get_message)
+
+    with polls as get_message:
+        assert client.get("/").context["user"] == user
+
+    # The session, the user and the page's fragments share one look at the subscription.
+    assert get_message.call_count == 1
+
+
 def test_signing_out_ends_the_kept_session(
     client, user, kept_sessions, django_capture_on_commit_callbacks
 ):
