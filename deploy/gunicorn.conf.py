@@ -1,5 +1,6 @@
 """gunicorn settings for cblog behind CloudFront and the Application Load Balancer."""
 
+import gc
 import multiprocessing
 import os
 
@@ -11,13 +12,17 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A worker holds only the connections it has a free thread for and closes each after its response
+# (a connection per request, as with gunicorn's sync workers): waiting requests stay in the
+# kernel's one accept queue, first come first served by whichever worker frees a thread, rather
+# than queueing behind a busy worker on the connection it kept alive.
+worker_connections = threads
+keepalive = 0
 
 # Worker heartbeats in memory: a slow or busy disk never makes the arbiter kill a live worker.
 SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn makes each file with mkstemp and unlinks it)
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 
-# Longer than the load balancer's idle timeout (60 s), so the balancer never reuses a closed socket.
-keepalive = 75
 # Shorter than CloudFront's origin response timeout (30 s), so a slow request fails here, logged.
 timeout = 25
 graceful_timeout = 25
@@ -40,3 +45,16 @@ logger_class = ClientAddressLogger
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+
+# After its first requests a worker has compiled its templates and filled its caches: the
+# collector stops scanning all that, so that a full collection no longer stalls every thread of
+# the worker for tens of milliseconds (collected once first, so that no garbage is kept for good).
+WARM_REQUESTS = 100
+
+
+def post_request(worker, req, environ, resp):
+    if worker.nr >= WARM_REQUESTS and not getattr(worker, "gc_frozen", False):
+        worker.gc_frozen = True
+        gc.collect()
+        gc.freeze()

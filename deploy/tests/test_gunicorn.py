@@ -1,11 +1,14 @@
-"""gunicorn's access log names the visitor as cblog.client does, not the load balancer."""
+"""gunicorn as deploy/gunicorn.conf.py runs it: its access log, its connections, its workers."""
 
+import gc
 import os
+import runpy
 import subprocess
 import sys
 import time
 from http.client import HTTPConnection
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,7 +16,8 @@ from conftest import free_port
 
 from .conftest import DEPLOY, REPO
 
-pytestmark = [pytest.mark.deploy, pytest.mark.slow]
+pytestmark = [pytest.mark.deploy]
+CONFIG = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
 
 
 @pytest.fixture
@@ -41,23 +45,58 @@ def gunicorn_log(tmp_path):
         process.wait(timeout=30)
 
 
-def get_healthz(port, forwarded_for):
+def get_healthz(port, forwarded_for="203.0.113.7"):
     for _ in range(100):
         try:
             connection = HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/healthz/", headers={"X-Forwarded-For": forwarded_for})
-            return connection.getresponse().status
+            return connection.getresponse()
         except OSError:
             time.sleep(0.1)
     raise AssertionError("gunicorn did not answer")
 
 
+@pytest.mark.slow
 def test_the_access_log_records_the_visitor_not_a_spoofed_entry(gunicorn_log):
     port, log = gunicorn_log
-    assert get_healthz(port, "198.51.100.9, 203.0.113.7, 130.176.1.2") == 200
+    assert get_healthz(port, "198.51.100.9, 203.0.113.7, 130.176.1.2").status == 200
     for _ in range(50):
         lines = [line for line in log.read_text().splitlines() if "/healthz/" in line]
         if lines:
             break
         time.sleep(0.1)
     assert lines[0].startswith('203.0.113.7 "GET /healthz/')
+
+
+@pytest.mark.slow
+def test_each_response_closes_its_connection(gunicorn_log):
+    port, _ = gunicorn_log
+    assert get_healthz(port).getheader("Connection") == "close"
+
+
+def test_a_worker_holds_no_more_connections_than_it_has_threads():
+    assert CONFIG["worker_connections"] == CONFIG["threads"]
+
+
+def request_number(number: int) -> SimpleNamespace:
+    """A worker that has just served its `number`th request, for the post_request hook."""
+    worker = SimpleNamespace(nr=number)
+    CONFIG["post_request"](worker, None, {}, None)
+    return worker
+
+
+@pytest.fixture
+def unfrozen():
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_a_warm_worker_keeps_what_it_holds_out_of_the_garbage_collector(unfrozen):
+    request_number(CONFIG["WARM_REQUESTS"])
+    assert gc.get_freeze_count() > 0
+
+
+def test_a_worker_warming_up_still_collects_everything(unfrozen):
+    request_number(CONFIG["WARM_REQUESTS"] - 1)
+    assert gc.get_freeze_count() == 0
