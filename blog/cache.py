@@ -43,4 +43,4 @@ def list_count(list_key: str) -> str:
 
 
 def list_page(list_key: str, number: int) -> str:
-    return f"{list_key}:cards:{number}"  # renamed with what it holds, so no release reads another's
+    return f"{list_key}:row:{number}"  # renamed with what it holds, so no release reads another's

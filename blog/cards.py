@@ -22,6 +22,7 @@ from blog.models import Post
 from cblog.page_cache import shared_until_changed
 
 BODY_TEMPLATE = "includes/post_card_body.html"
+ROW_TEMPLATE = "includes/post_cards.html"
 # What a card shows beside its cached body, always read fresh: each count and what it counts.
 COUNTS = {"like_count": "like", "comment_count": "comment", "view_count": "view"}
 PICTURE_TEMPLATE = "includes/picture.html"
@@ -74,12 +75,32 @@ def digest(post: Post, version: str, eager: bool) -> str:
     return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
 
 
-def post_cards(posts, words=(), list_key: str | None = None) -> list[Card]:
+def cards_row(page, words=(), list_key: str | None = None) -> SafeString:
+    """The HTML of a list page's cards, each body with its counts.
+
+    A page of a list that every reader sees alike (`list_key`) is kept whole in the shared cache
+    until the next write: a read draws nothing. Likes and comments bump the content version, so
+    their counts are exact on the next read; a counted view bumps nothing, so view counts are as
+    of when the page was drawn, at most VIEW_COUNT_SECONDS ago.
+    """
+    if words or not (list_key and settings.FRAGMENT_CACHE_SECONDS):
+        return draw_row(post_cards(page, words))
+    return shared_until_changed(
+        keys.list_page(list_key, page.number),
+        lambda: draw_row(post_cards(page)),
+        seconds=settings.VIEW_COUNT_SECONDS,
+    )
+
+
+def draw_row(cards: list[Card]) -> SafeString:
+    """The cards in their columns; nothing at all for none, so that a list can say it is empty."""
+    return get_template(ROW_TEMPLATE).render({"cards": cards}) if cards else SafeString()
+
+
+def post_cards(posts, words=()) -> list[Card]:
     """Cards for these posts (loaded with .cards()): one cache read, rendering only the misses.
 
-    Search results, marked for the words searched, are drawn afresh and never shared. A page of a
-    list that every reader sees alike (`list_key`) keeps its cards, counts included, in the
-    shared cache (`listed_cards`).
+    Search results, marked for the words searched, are drawn afresh and never shared.
     """
     if words:
         body = get_template(BODY_TEMPLATE)
@@ -89,8 +110,6 @@ def post_cards(posts, words=(), list_key: str | None = None) -> list[Card]:
             )
             for index, post in enumerate(posts)
         ]
-    if list_key and settings.FRAGMENT_CACHE_SECONDS:  # with fragments off, one query less
-        return listed_cards(posts, list_key)
     version = drawing_version()
     # The first card's picture is the list's largest paint: it is fetched first, never lazily.
     wanted = {
@@ -111,18 +130,3 @@ def post_cards(posts, words=(), list_key: str | None = None) -> list[Card]:
         Card(mark_safe(found[key]), counts_line(post))  # noqa: S308
         for key, (post, _) in wanted.items()
     ]
-
-
-def listed_cards(page, list_key: str) -> list[Card]:
-    """A shared list page's cards, counts included, from the shared cache: no query at all.
-
-    Likes and comments bump the content version, so their counts are exact on the next read;
-    a counted view bumps nothing, so view counts are as of when the page's cards were read, at
-    most VIEW_COUNT_SECONDS ago.
-    """
-    listed = shared_until_changed(
-        keys.list_page(list_key, page.number),
-        lambda: [(card.html, card.counts) for card in post_cards(page)],
-        seconds=settings.VIEW_COUNT_SECONDS,
-    )
-    return [Card(html, counts) for html, counts in listed]

@@ -1,12 +1,12 @@
 from django import template
 
-from blog.cards import post_cards as cards_for
+from blog.cards import cards_row
 
 register = template.Library()
 
 
 @register.simple_tag
-def post_cards(posts, words=(), list_key=None):
-    """`{% post_cards page_obj words list_key as cards %}`: each card's cached body and its counts
-    (blog/cards.py); with search words, marked and not cached."""
-    return cards_for(posts, words or (), list_key=list_key)
+def post_cards(page, words=(), list_key=None):
+    """`{% post_cards page_obj words list_key as cards %}`: the page's cards (blog/cards.py),
+    kept whole for a list every reader sees alike; with search words, marked and not kept."""
+    return cards_row(page, words or (), list_key=list_key)

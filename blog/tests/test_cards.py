@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from blog import services
-from blog.cards import BODY_TEMPLATE
+from blog.cards import BODY_TEMPLATE, ROW_TEMPLATE
 from blog.comments.services import comment_create
 from blog.models import Post
 from blog.tests.factories import CategoryFactory, PostFactory
@@ -27,6 +27,19 @@ def posts(user):
 def test_a_list_renders_each_card_body_once_then_reuses_it(client, posts):
     assert bodies_rendered(client.get("/")) == 3
     assert bodies_rendered(client.get("/")) == 0
+
+
+def test_a_kept_list_page_draws_its_cards_once(client, posts, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    drawn = [[template.name for template in client.get("/").templates] for _ in range(2)]
+
+    assert [names.count(ROW_TEMPLATE) for names in drawn] == [1, 0]
+
+
+def test_a_list_without_posts_says_so(client, db):
+    CategoryFactory(name="Empty", slug="empty")
+
+    assert "No posts here yet." in client.get("/category/empty/").text
 
 
 def test_every_list_shares_the_cached_cards(client, posts):
