@@ -12,17 +12,13 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# A worker holds only the connections it has a free thread for and closes each after its response
-# (a connection per request, as with gunicorn's sync workers): waiting requests stay in the
-# kernel's one accept queue, first come first served by whichever worker frees a thread, rather
-# than queueing behind a busy worker on the connection it kept alive.
-worker_connections = threads
-keepalive = 0
 
 # Worker heartbeats in memory: a slow or busy disk never makes the arbiter kill a live worker.
 SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn makes each file with mkstemp and unlinks it)
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 
+# Longer than the load balancer's idle timeout (60 s), so the balancer never reuses a closed socket.
+keepalive = 75
 # Shorter than CloudFront's origin response timeout (30 s), so a slow request fails here, logged.
 timeout = 25
 graceful_timeout = 25

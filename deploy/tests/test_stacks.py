@@ -474,9 +474,10 @@ def test_load_balancer_listens_only_on_https_with_modern_tls(stacks, aws_client)
     assert listeners[443]["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
-def test_load_balancer_logs_to_the_log_bucket(templates):
+def test_load_balancer_idles_out_before_gunicorn_and_logs_to_the_log_bucket(templates):
     balancer = templates["app"]["Resources"]["LoadBalancer"]["Properties"]
     attributes = {a["Key"]: a["Value"] for a in balancer["LoadBalancerAttributes"]}
+    assert int(attributes["idle_timeout.timeout_seconds"]) < 75  # gunicorn keepalive
     assert attributes["access_logs.s3.enabled"] == "true"
 
 
