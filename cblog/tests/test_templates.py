@@ -119,6 +119,17 @@ def test_a_signed_in_reader_gets_a_header_of_their_own_after_anonymous_ones(clie
     assert "Sign in" not in page
 
 
+def test_a_signed_in_reader_s_header_is_drawn_once_with_a_fresh_csrf_token_each_time(client, user):
+    client.force_login(user)
+    first = client.get("/")
+
+    second = client.get("/")
+
+    assert "includes/header.html" not in {template.name for template in second.templates}
+    token = re.compile(r'name="csrfmiddlewaretoken" value="(\w+)"')
+    assert token.search(first.text)[1] != token.search(second.text)[1]
+
+
 @pytest.mark.django_db
 def test_the_menu_marks_all_posts_on_the_home_page_and_no_link_on_other_pages(client):
     assert '<a href="/" aria-current="page">All posts</a>' in client.get("/").text
