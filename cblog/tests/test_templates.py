@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
-from django.template import Context, Template
+from django.template import Context, RequestContext, Template
 from django.test import RequestFactory, override_settings
 from django.urls import set_script_prefix
 
@@ -143,3 +143,11 @@ def test_the_footer_shows_the_year_of_each_request(client):
         assert "&copy; 2031 " in client.get("/").text
         clock.move_to(datetime(2032, 1, 1, 0, 1, tzinfo=UTC))
         assert "&copy; 2032 " in client.get("/").text
+
+
+@pytest.mark.parametrize("query", ["", "page=2", "q=a+b&page=2&q=%C3%A9", "from=mail&page=5"])
+def test_page_links_keep_the_query_as_querystring_writes_it(query):
+    context = RequestContext(RequestFactory().get(f"/?{query}"))
+    ours = Template("{% load pagination %}{% page_url 3 %}").render(context)
+
+    assert ours == Template("{% querystring page=3 %}").render(context)
