@@ -214,13 +214,13 @@ def measure_size(size, pages, args, app_env, bare_url, logs) -> dict:
     env = {**app_env, "DB_NAME": database_name(size)}
     with gunicorn("cblog.wsgi", env=env, probe="/healthz/", log=logs) as app_url:
         load = {"duration": args.duration, "connections": args.connections, "threads": 2}
-        for page in results:  # warm every worker's connections and template caches
-            wrk.run(app_url + targets[page], **{**load, "duration": 1})
+        headers = {page: [session_cookie] if page == "home signed in" else [] for page in results}
+        for page in results:  # warm every worker's connections and caches, as each page is read
+            wrk.run(app_url + targets[page], headers=headers[page], **{**load, "duration": 1})
         for round_number in range(args.rounds):
             for page, found in results.items():
-                headers = [session_cookie] if page == "home signed in" else []
                 bare = wrk.run(bare_url, **load)
-                app = wrk.run(app_url + found["path"], headers=headers, **load)
+                app = wrk.run(app_url + found["path"], headers=headers[page], **load)
                 found.setdefault("runs", []).append(
                     {"bare": bare.as_dict(), "app": app.as_dict(), "load": os.getloadavg()[0]}
                 )
