@@ -140,6 +140,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
     _built = (None, "")  # (the settings it was built from, the header)
+    # What request.csp_nonce is once the header is written: it raises if read, so one does for all.
+    NO_NONCE = CheckableLazyObject(CSPMiddleware._csp_nonce_post_response)
 
     def site_policy(self) -> str:
         config = settings.CONTENT_SECURITY_POLICY
@@ -157,5 +159,5 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             return super().process_response(request, response)
         if CSP_HEADER not in response:
             response[CSP_HEADER] = self.site_policy()
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        request.csp_nonce = self.NO_NONCE
         return response

@@ -364,6 +364,15 @@ def is_shareable(response) -> bool:
     )
 
 
+# The request headers that can make a page's answer a 304 or a 412.
+PRECONDITIONS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+
 def serve(request, get_response):
     """The anonymous reader's page: from the cache when kept, else rendered and, if shareable,
     made public and kept. A view may set `response.on_cache_hit` (a picklable callable taking
@@ -402,4 +411,6 @@ def serve(request, get_response):
             }
             # The version read before rendering: a write meanwhile makes the page stale.
             keep_current(key, version, stored, min(settings.PAGE_CACHE_SECONDS, lifetime))
+    if not any(header in request.META for header in PRECONDITIONS):
+        return response  # nothing to compare the page with, as for most requests
     return get_conditional_response(request, etag=response["ETag"], response=response)
