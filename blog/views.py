@@ -26,6 +26,7 @@ from blog.navigation import public_author_or_404, read_next
 from blog.search import post_search, search_words
 from cblog.client import visitor_key
 from cblog.images.services import ImageStorageError
+from cblog.layout import with_reader_header
 from cblog.page_cache import (
     keep_current,
     page_key,
@@ -34,7 +35,6 @@ from cblog.page_cache import (
     shared_reads,
     shared_until_changed,
 )
-from cblog.templatetags.layout import with_reader_header
 from cblog.throttles import ThrottledFormMixin, ThrottleMixin, wants_json
 
 SEARCH_MAX_LENGTH = 100

@@ -1,29 +1,10 @@
-from dataclasses import dataclass
-
 from django import template
 from django.conf import settings
-from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
-from cblog.layout import rendered_once
+from cblog.layout import HEADER_SLOT, HEADER_TEMPLATE, reader_header, rendered_once
 
 register = template.Library()
-
-HEADER_TEMPLATE = "includes/header.html"
-# Where a page kept for every signed-in reader takes each reader's own header (blog.views).
-HEADER_SLOT = mark_safe("<!-- the reader's header -->")
-# Where a header drawn once takes the request's CSRF token: no name or search escaped can hold it.
-TOKEN_SLOT = mark_safe("<!-- the reader's CSRF token -->")
-
-
-@dataclass(frozen=True)
-class Reader:
-    """All that the header shows of a signed-in user, so that it can be drawn once for them."""
-
-    display_name: str
-    is_staff: bool
-    is_authenticated = True
 
 
 @register.simple_tag(takes_context=True)
@@ -39,20 +20,6 @@ def header(context):
     return rendered_once(
         HEADER_TEMPLATE, SITE_NAME=settings.SITE_NAME, query=context.get("query", "")
     )
-
-
-def reader_header(request, query: str) -> SafeString:
-    """The header of this request's signed-in reader."""
-    user = Reader(request.user.display_name, request.user.is_staff)
-    drawn = rendered_once(
-        HEADER_TEMPLATE, SITE_NAME=settings.SITE_NAME, query=query, user=user, csrf_token=TOKEN_SLOT
-    )
-    return mark_safe(drawn.replace(TOKEN_SLOT, get_token(request), 1))  # noqa: S308 (a token)
-
-
-def with_reader_header(page: str, request, query: str) -> str:
-    """A page rendered with the header slot, with this request's reader's header in it."""
-    return page.replace(HEADER_SLOT, reader_header(request, query), 1)
 
 
 @register.simple_tag
