@@ -43,14 +43,23 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 
-# After its first requests a worker has compiled its templates and filled its caches: the
-# collector stops scanning all that, so that a full collection no longer stalls every thread of
-# the worker for tens of milliseconds (collected once first, so that no garbage is kept for good).
+# The collector stops scanning what a worker keeps for good, so that a full collection does not
+# stall every thread of the worker for tens of milliseconds: once the app is loaded (its views
+# imported and its templates compiled, cblog.wsgi), and again after its first requests, which fill
+# its caches. Each time it collects first, so that no garbage is kept for good.
 WARM_REQUESTS = 100
+
+
+def freeze_warm_objects():
+    gc.collect()
+    gc.freeze()
+
+
+def post_worker_init(worker):
+    freeze_warm_objects()
 
 
 def post_request(worker, req, environ, resp):
     if worker.nr >= WARM_REQUESTS and not getattr(worker, "gc_frozen", False):
         worker.gc_frozen = True
-        gc.collect()
-        gc.freeze()
+        freeze_warm_objects()

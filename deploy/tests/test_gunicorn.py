@@ -87,6 +87,11 @@ def test_a_warm_worker_keeps_what_it_holds_out_of_the_garbage_collector(unfrozen
     assert gc.get_freeze_count() > 0
 
 
+def test_a_worker_keeps_the_app_it_loaded_out_of_the_garbage_collector(unfrozen):
+    CONFIG["post_worker_init"](SimpleNamespace(nr=0))
+    assert gc.get_freeze_count() > 0
+
+
 def test_a_worker_warming_up_still_collects_everything(unfrozen):
     request_number(CONFIG["WARM_REQUESTS"] - 1)
     assert gc.get_freeze_count() == 0
