@@ -29,6 +29,7 @@ from cblog.images.services import ImageStorageError
 from cblog.layout import with_reader_header
 from cblog.page_cache import (
     keep_current,
+    made_once,
     page_key,
     read_current,
     seconds_until_next_change,
@@ -138,12 +139,13 @@ class PostListMixin:
         each reader's own header (their name, their CSRF token) is put in on every request."""
         key = page_key(self.request, kind="signed-in-page")
         version, kept = read_current([key])
-        page = kept.get(key)
-        if page is None:
-            self.header_slot = True
-            page = self.rendered().content.decode()
-            lifetime = min(settings.PAGE_CACHE_SECONDS, settings.VIEW_COUNT_SECONDS)
-            keep_current(key, version, page, seconds_until_next_change(lifetime))
+        with made_once(key, version, kept) as kept:
+            page = kept.get(key)
+            if page is None:
+                self.header_slot = True
+                page = self.rendered().content.decode()
+                lifetime = min(settings.PAGE_CACHE_SECONDS, settings.VIEW_COUNT_SECONDS)
+                keep_current(key, version, page, seconds_until_next_change(lifetime))
         return HttpResponse(with_reader_header(page, self.request, self.query))
 
     def shared_keys(self) -> list[str]:

@@ -24,7 +24,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -280,6 +280,60 @@ def is_current(stored, version: int) -> bool:
     )
 
 
+class Turns:
+    """The values that a thread of this process is making after a miss.
+
+    When a page many read expires, every thread that reads it misses at the same moment. Each
+    rendering it at once makes all of them slow, and on a small machine queues every connection
+    behind them; instead one thread makes it while the others wait for its value. A thread that
+    is making a value never waits for another's, so that no two wait for each other.
+    """
+
+    WAIT_SECONDS = 3  # then a waiting thread makes the value itself (the maker may have failed)
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.making: dict[str, threading.Event] = {}
+        self.busy: ContextVar[bool] = ContextVar("making", default=False)
+
+    @contextmanager
+    def turn(self, key: str) -> Iterator[bool]:
+        """Yields True to the thread that is to make `key`, False to one that waited for it."""
+        with self.lock:
+            made = self.making.get(key)
+            mine = made is None
+            if mine:
+                made = self.making[key] = threading.Event()
+        if not mine:
+            if not self.busy.get():
+                made.wait(self.WAIT_SECONDS)
+            yield False
+            return
+        busy = self.busy.set(True)
+        try:
+            yield True
+        finally:
+            self.busy.reset(busy)
+            with self.lock:
+                del self.making[key]
+            made.set()
+
+
+turns = Turns()
+
+
+@contextmanager
+def made_once(key: str | None, version: int, found: dict) -> Iterator[dict]:
+    """`found`, the values read under their keys, for a block that makes and keeps (keep_current)
+    the value under `key` when it is missing. When another thread of this process is making it
+    already, this waits for that thread and yields what it kept as well."""
+    if key is None or key in found:
+        yield found
+        return
+    with turns.turn(key) as mine:
+        yield found if mine else {**found, **read_kept([key], version)}
+
+
 # The fragments a page read ahead with `shared_reads`, for the rest of its rendering.
 read_ahead: ContextVar[tuple[int, dict] | None] = ContextVar("read_ahead", default=None)
 
@@ -311,12 +365,13 @@ def shared_until_changed(key: str, read: Callable[[], T], seconds: int | None = 
         version, found = ahead
         if key not in found:  # not read ahead, or stale: the version is known already
             found = read_kept([key], version)
-    if key in found:
-        return found[key]
-    value = read()
-    lifetime = min(settings.FRAGMENT_CACHE_SECONDS, seconds or settings.FRAGMENT_CACHE_SECONDS)
-    keep_current(key, version, value, seconds_until_next_change(lifetime))
-    return value
+    with made_once(key, version, found) as found:
+        if key in found:
+            return found[key]
+        value = read()
+        lifetime = min(settings.FRAGMENT_CACHE_SECONDS, seconds or settings.FRAGMENT_CACHE_SECONDS)
+        keep_current(key, version, value, seconds_until_next_change(lifetime))
+        return value
 
 
 def page_key(request, kind: str = "page") -> str:
@@ -381,36 +436,37 @@ def serve(request, get_response):
         return get_response(request)
     key = page_key(request) if settings.PAGE_CACHE_SECONDS else None
     version, kept = read_current([key]) if key else (None, {})
-    if key in kept:
-        stored = kept[key]
-        response = HttpResponse(stored["content"], headers=stored["headers"])
-        if stored["on_hit"]:
-            request.user = AnonymousUser()  # no session cookie; the auth middleware is skipped
-            stored["on_hit"](request)
-    else:
-        response = get_response(request)
-        if not is_shareable(response):
-            return response
-        lifetime = settings.PAGE_MAX_AGE + settings.PAGE_STALE_SECONDS
-        if key:  # only the shared cache's pages may stay long enough to need the lookup
-            lifetime = seconds_until_next_change(max(lifetime, settings.PAGE_CACHE_SECONDS))
-        max_age = min(settings.PAGE_MAX_AGE, lifetime)
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=max_age,
-            stale_while_revalidate=min(settings.PAGE_STALE_SECONDS, lifetime - max_age),
-        )
-        patch_vary_headers(response, ["Cookie"])
-        set_response_etag(response)
-        if key:
-            stored = {
-                "content": response.content,
-                "headers": dict(response.headers),
-                "on_hit": getattr(response, "on_cache_hit", None),
-            }
-            # The version read before rendering: a write meanwhile makes the page stale.
-            keep_current(key, version, stored, min(settings.PAGE_CACHE_SECONDS, lifetime))
+    with made_once(key, version, kept) as kept:
+        if key in kept:
+            stored = kept[key]
+            response = HttpResponse(stored["content"], headers=stored["headers"])
+            if stored["on_hit"]:
+                request.user = AnonymousUser()  # no session cookie; the auth middleware is skipped
+                stored["on_hit"](request)
+        else:
+            response = get_response(request)
+            if not is_shareable(response):
+                return response
+            lifetime = settings.PAGE_MAX_AGE + settings.PAGE_STALE_SECONDS
+            if key:  # only the shared cache's pages may stay long enough to need the lookup
+                lifetime = seconds_until_next_change(max(lifetime, settings.PAGE_CACHE_SECONDS))
+            max_age = min(settings.PAGE_MAX_AGE, lifetime)
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=max_age,
+                stale_while_revalidate=min(settings.PAGE_STALE_SECONDS, lifetime - max_age),
+            )
+            patch_vary_headers(response, ["Cookie"])
+            set_response_etag(response)
+            if key:
+                stored = {
+                    "content": response.content,
+                    "headers": dict(response.headers),
+                    "on_hit": getattr(response, "on_cache_hit", None),
+                }
+                # The version read before rendering: a write meanwhile makes the page stale.
+                keep_current(key, version, stored, min(settings.PAGE_CACHE_SECONDS, lifetime))
     if not any(header in request.META for header in PRECONDITIONS):
         return response  # nothing to compare the page with, as for most requests
     return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -2,6 +2,7 @@
 a real Redis, a bump made by any other instance is seen on the next read, even when its message
 or the subscription is lost; without Redis, the version row in the database tells every process."""
 
+import threading
 import time
 import uuid
 
@@ -9,6 +10,7 @@ import pytest
 import redis
 import time_machine
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import F
 
 from cblog.models import ContentVersion
@@ -21,6 +23,7 @@ from cblog.page_cache import (
     read_current,
     request_begins,
     request_ends,
+    shared_until_changed,
     watch,
 )
 
@@ -173,3 +176,35 @@ def test_without_redis_a_bump_starts_the_version_row_when_it_is_missing(local_ca
     bump_version()
 
     assert ContentVersion.objects.get().version == first + 1
+
+
+def test_threads_that_miss_a_value_at_once_read_it_once(shared_cache, settings, transactional_db):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    reading, done, reads, seen = threading.Event(), threading.Event(), [], []
+
+    def read():
+        reads.append(threading.get_ident())
+        reading.set()
+        done.wait(5)
+        return "the menu"
+
+    def reader():
+        try:
+            seen.append(shared_until_changed("menu:a", read))
+        finally:
+            connection.close()  # the thread's own
+
+    first = threading.Thread(target=reader, daemon=True)
+    first.start()
+    reading.wait(5)
+    second = threading.Thread(target=reader, daemon=True)
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()  # waiting for the first thread's read
+
+    done.set()
+    first.join(5)
+    second.join(5)
+    assert seen == ["the menu", "the menu"]
+    assert len(reads) == 1
+    shared_cache.delete("menu:a")
