@@ -88,13 +88,13 @@ def test_a_kept_session_is_read_without_asking_redis(client, user, kept_sessions
 def test_a_signed_in_page_reads_the_version_once(client, user, kept_sessions):
     client.force_login(user)
     client.get("/")
-    polls = mock.patch.object(watch.pubsub, "get_message", wraps=watch.pubsub.get_message)
+    polls = mock.patch.object(watch, "news", wraps=watch.news)
 
-    with polls as get_message:
+    with polls as news:
         assert client.get("/").context["user"] == user
 
     # The session, the user and the page's fragments share one look at the subscription.
-    assert get_message.call_count == 1
+    assert news.poll.call_count == 1
 
 
 def test_signing_out_ends_the_kept_session(
