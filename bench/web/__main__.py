@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import django
@@ -167,6 +168,16 @@ def signed_in_client():
     return client
 
 
+def cookie_header(client) -> str:
+    return "Cookie: " + "; ".join(
+        f"{name}={morsel.value}" for name, morsel in client.cookies.items()
+    )
+
+
+def page_headers(page: str, cookie: str) -> list[str]:
+    return [cookie] if page == "home signed in" else []
+
+
 def inspect(path: str, client, explain: bool) -> dict:
     """SQL queries, HTML bytes and (optionally) the EXPLAIN of each SELECT for one request."""
     from django.db import connection
@@ -201,8 +212,7 @@ def measure_size(size, pages, args, app_env, bare_url, logs) -> dict:
     bump_version()  # pages kept for the previous size must not answer for this one
     targets = paths(size)
     reader = signed_in_client()
-    cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in reader.cookies.items())
-    session_cookie = f"Cookie: {cookies}"
+    cookie = cookie_header(reader)
     results = {}
     explain = size == max(args.sizes)
     for page in pages:
@@ -217,13 +227,12 @@ def measure_size(size, pages, args, app_env, bare_url, logs) -> dict:
     env = {**app_env, "DB_NAME": database_name(size)}
     with gunicorn("cblog.wsgi", env=env, probe="/healthz/", log=logs) as app_url:
         load = {"duration": args.duration, "connections": args.connections, "threads": 2}
-        headers = {page: [session_cookie] if page == "home signed in" else [] for page in results}
         for page in results:  # warm every worker's connections and caches, as each page is read
-            wrk.run(app_url + targets[page], headers=headers[page], **{**load, "duration": 1})
+            wrk.run(app_url + targets[page], headers=page_headers(page, cookie), **warm_up(load))
         for round_number in range(args.rounds):
             for page, found in results.items():
                 bare = wrk.run(bare_url, **load)
-                app = wrk.run(app_url + found["path"], headers=headers[page], **load)
+                app = wrk.run(app_url + found["path"], headers=page_headers(page, cookie), **load)
                 found.setdefault("runs", []).append(
                     {"bare": bare.as_dict(), "app": app.as_dict(), "load": os.getloadavg()[0]}
                 )
@@ -234,6 +243,59 @@ def measure_size(size, pages, args, app_env, bare_url, logs) -> dict:
                     flush=True,
                 )
     return results
+
+
+def warm_up(load: dict) -> dict:
+    return {**load, "duration": 1}
+
+
+def measure_side_by_side(sizes: dict, args, app_env, logs) -> dict:
+    """Each page at the largest size against itself at the smallest, the two served at once by
+    gunicorns of their own and loaded in turn (smallest first in one round, largest first in the
+    next): measured apart, the sizes are minutes apart, and each one's ratio to bare carries the
+    machine's drift of its own minutes."""
+    ends = {"smallest": min(sizes, key=int), "largest": max(sizes, key=int)}
+    pages = [page for page in sizes[ends["largest"]] if page in sizes[ends["smallest"]]]
+    cookies = {}
+    for end, size in ends.items():
+        use_database(int(size))
+        cookies[end] = cookie_header(signed_in_client())
+    load = {"duration": args.duration, "connections": args.connections, "threads": 2}
+    found = {}
+    with ExitStack() as servers:
+        urls = {
+            end: servers.enter_context(
+                gunicorn(
+                    "cblog.wsgi",
+                    # Each its own keys in the shared Redis: fragments are not named by size.
+                    env={**app_env, "DB_NAME": database_name(int(size)), "CACHE_KEY_PREFIX": end},
+                    probe="/healthz/",
+                    log=logs,
+                )
+            )
+            for end, size in ends.items()
+        }
+
+        def run(end: str, page: str, **load) -> wrk.Run:
+            url = urls[end] + sizes[ends[end]][page]["path"]
+            return wrk.run(url, headers=page_headers(page, cookies[end]), **load)
+
+        for page in pages:
+            for end in ends:
+                run(end, page, **warm_up(load))
+        for round_number in range(args.rounds):
+            order = list(ends) if round_number % 2 == 0 else list(reversed(ends))
+            for page in pages:
+                runs = {end: run(end, page, **load) for end in order}
+                found.setdefault(page, []).append({end: runs[end].as_dict() for end in ends})
+                print(
+                    f"side by side  {page:<15} round {round_number + 1}: "
+                    f"{runs['largest'].rps:8.1f} req/s at {int(ends['largest']):,} posts vs "
+                    f"{runs['smallest'].rps:8.1f} at {int(ends['smallest']):,} "
+                    f"({runs['largest'].rps / runs['smallest'].rps:.3f})",
+                    flush=True,
+                )
+    return found
 
 
 def main():
@@ -276,6 +338,8 @@ def main():
                 figures["sizes"][str(size)] = measure_size(
                     size, pages, args, app_env, bare_url, logs
                 )
+        if len(args.sizes) > 1:
+            figures["side_by_side"] = measure_side_by_side(figures["sizes"], args, app_env, logs)
         if logs.stat().st_size:
             print("gunicorn warnings:\n" + logs.read_text()[-4000:], file=sys.stderr)
     figures["explained"] = getattr(args, "explained", {})
